@@ -1,0 +1,56 @@
+# Two commands: `make run` serves the product on http://127.0.0.1:8000, `make test` runs
+# the whole suite. Both set up what they need first (virtualenv, pinned dependencies,
+# front-end assets from npm, database).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint format migrate demo clean chromium
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+migrate: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	$(VENV)/bin/gunicorn keyprojects.wsgi --pythonpath src --bind $(HOST):$(PORT) \
+		--workers 2 --threads 4 --access-logfile -
+
+# Browser journeys need Debian's Chromium; install it when missing (the machines run as root).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+test: setup chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf var staticfiles test-artifacts

@@ -1,0 +1,113 @@
+"""The application as read-only sections, for the detail page and the 申报书 PDF."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from keyprojects.core.clock import china_time, now
+
+from .domain import applicant_snapshot
+from .forms import FORM_SECTIONS
+from .models import Application, ManagementSystem, Technology
+
+APPLICANT_ROWS = [
+    ("name", _("单位名称")),
+    ("credit_code", _("统一社会信用代码")),
+    ("kind", _("单位类型")),
+    ("seat", _("所在地区")),
+    ("supervising_department", _("主管省级部门")),
+    ("address", _("通讯地址")),
+    ("legal_representative", _("法定代表人")),
+]
+
+
+def display(application, name):
+    value = getattr(application, name)
+    if name == "technologies":
+        labels = [
+            str(Technology(v).label)
+            for v in value
+            if v in Technology.values and v != Technology.OTHER
+        ]
+        if Technology.OTHER in value:
+            labels.append(application.technologies_other or str(Technology.OTHER.label))
+        return "、".join(labels)
+    if name == "management_systems":
+        return "、".join(
+            str(ManagementSystem(v).label) for v in value if v in ManagementSystem.values
+        )
+    if name in {"start_month", "planned_completion_month"}:
+        return f"{value:%Y年%m月}" if value else ""
+    if isinstance(value, bool) or name == "in_it_plan":
+        return {True: _("是"), False: _("否"), None: ""}[value]
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    field = Application._meta.get_field(name)
+    if field.choices:
+        return getattr(application, f"get_{name}_display")()
+    if field.is_relation:
+        return str(value or "")
+    return value or ""
+
+
+def sections(application):
+    result = []
+    for title, names in FORM_SECTIONS:
+        rows = [
+            (Application._meta.get_field(n).verbose_name, display(application, n))
+            for n in names
+            if n != "technologies_other"
+        ]
+        if names[0] == "total_investment":
+            informatisation = application.informatisation_investment
+            rows.insert(
+                2,
+                (
+                    _("信息化投资（万元）"),
+                    f"{informatisation:,.2f}" if informatisation is not None else "",
+                ),
+            )
+        result.append((title, rows))
+    extras = [
+        (e["label"], application.extras.get(e["key"], "")) for e in application.call.form_extras
+    ]
+    if extras:
+        result.insert(-1, (_("附加填报项"), extras))
+    return result
+
+
+def applicant_rows(application):
+    snapshot = application.applicant_snapshot
+    if not snapshot:  # not yet submitted: the organisation as it is now
+        snapshot = applicant_snapshot(application.organisation)
+    return [(label, snapshot.get(key, "")) for key, label in APPLICANT_ROWS]
+
+
+def application_context(application):
+    return {
+        "application": application,
+        "call": application.call,
+        "sections": sections(application),
+        "applicant": applicant_rows(application),
+        "partners": application.partners.all(),
+        "attachments": application.attachments.all(),
+        "printed_at": china_time(now()),
+        "submitted_at": china_time(application.submitted_at) if application.submitted_at else None,
+    }
+
+
+def blank_form_context(call):
+    blank = Application(call=call)
+    return {
+        "application": blank,
+        "call": call,
+        "blank": True,
+        "sections": [
+            (title, [(label, "") for label, _value in rows]) for title, rows in sections(blank)
+        ],
+        "applicant": [(label, "") for _key, label in APPLICANT_ROWS],
+        "partners": [],
+        "attachments": [],
+        "printed_at": None,
+        "submitted_at": None,
+    }

@@ -1,0 +1,107 @@
+"""The application's states and transitions: the only code that writes `status`.
+
+Each transition names the states it starts from, the state it leads to, the permission it
+needs (see rules.py) and whether it needs the application window to be open; performing it
+records an event. Later stages (local review, selection) add their transitions here.
+"""
+
+import dataclasses
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from keyprojects.audit.domain import record
+from keyprojects.calls.domain import ensure_window_open
+from keyprojects.core.clock import now
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# The applicant may edit in these states (while the window is open).
+EDITABLE = {Status.DRAFT, Status.WITHDRAWN}
+# These count towards the per-applicant limit of a call.
+COUNTED = {Status.SUBMITTED}
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset
+    target: Status
+    permission: str
+    needs_window: bool
+    label: str
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition(
+            "submit",
+            frozenset({Status.DRAFT, Status.WITHDRAWN}),
+            Status.SUBMITTED,
+            "applications.submit_application",
+            needs_window=True,
+            label=_("提交申报"),
+        ),
+        Transition(
+            "withdraw",
+            frozenset({Status.SUBMITTED}),
+            Status.WITHDRAWN,
+            "applications.withdraw_application",
+            needs_window=True,
+            label=_("撤回申报"),
+        ),
+    ]
+}
+
+
+class TransitionRefused(Exception):
+    """A transition is not allowed now; the message says why, in Chinese."""
+
+    def __init__(self, message, problems=()):
+        super().__init__(str(message))
+        self.message = message
+        self.problems = list(problems)
+
+
+def perform(application, name, *, by, at=None, reason="", check=None):
+    """Move `application` through transition `name`, atomically, recording an event.
+
+    `check(locked_application)` may raise TransitionRefused with the domain's reasons;
+    it runs inside the transaction, after the locks are taken.
+    """
+    transition = TRANSITIONS[name]
+    at = at or now()
+    with transaction.atomic():
+        # Lock the organisation first: submits of one organisation queue here, so the
+        # per-applicant limit holds even when two colleagues press "submit" at once.
+        type(application.organisation).objects.select_for_update().get(
+            pk=application.organisation_id
+        )
+        locked = type(application).objects.select_for_update().get(pk=application.pk)
+        if not by.has_perm(transition.permission, locked):
+            raise PermissionDenied
+        if transition.needs_window:
+            ensure_window_open(locked.call, at)
+        if locked.status not in transition.sources:
+            raise TransitionRefused(
+                _("当前状态为“%(status)s”，不能%(action)s。")
+                % {"status": locked.get_status_display(), "action": transition.label}
+            )
+        if check is not None:
+            check(locked)
+        from_state = locked.status
+        locked.status = transition.target
+        locked.version += 1
+        if transition.target == Status.SUBMITTED:
+            locked.submitted_at = at
+        locked.updated_by = by
+        locked.save()
+        record(locked, name, actor=by, from_state=from_state, to_state=locked.status, reason=reason)
+    return locked

@@ -1,0 +1,26 @@
+// Countdowns: elements with data-deadline (ISO 8601) show the time left, updated each
+// second. The server renders the same text first, so the page reads right without script.
+(function () {
+  function render(el) {
+    var left = Math.max(0, new Date(el.dataset.deadline) - Date.now());
+    var s = Math.floor(left / 1000);
+    var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600);
+    var m = Math.floor((s % 3600) / 60), sec = s % 60;
+    var u = (el.dataset.units || "d,h,m,s").split(",");
+    el.textContent = left === 0 ? el.dataset.closedText
+      : d + " " + u[0] + " " + h + " " + u[1] + " " + m + " " + u[2] + " " + sec + " " + u[3];
+  }
+  function start() {
+    var els = document.querySelectorAll("[data-deadline]");
+    els.forEach(render);
+    if (els.length) setInterval(function () { els.forEach(render); }, 1000);
+  }
+  document.addEventListener("DOMContentLoaded", start);
+  // Partner rows: "add a row" reveals the next hidden blank row of the formset.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-reveal-next]");
+    if (!button) return;
+    var hidden = document.querySelector(button.dataset.revealNext + ".d-none");
+    if (hidden) hidden.classList.remove("d-none");
+  });
+})();

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from keyprojects.calls import views as call_views
+
+urlpatterns = [
+    path("", call_views.home, name="home"),
+    path("calls/", include("keyprojects.calls.urls")),
+    path("applicant/", include("keyprojects.applications.urls")),
+    path("accounts/", include("keyprojects.orgs.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]
