@@ -163,7 +163,8 @@ USE_TZ = True
 
 # --- Static assets: all served locally, from npm packages installed at set-up ----------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "staticfiles"  # filled by collectstatic in production
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     SRC_DIR / "keyprojects" / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),

@@ -4,6 +4,7 @@ import dataclasses
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from keyprojects.audit.domain import record
 from keyprojects.calls.domain import ensure_window_open
 from keyprojects.core.clock import now
 from keyprojects.documents.uploads import inspect_upload
+from keyprojects.orgs.credit_code import validate_credit_code
 
 from . import workflow
 from .models import Application, Attachment, AttachmentKind, Partner, PartnerRole
@@ -204,6 +206,8 @@ def _cooperation_problems(application, partners):
         )
     if not application.ownership_statement.strip():
         problems.append(Problem("ownership_statement", _("合作建设项目应明确项目权属或工作分工。")))
+    for position, partner in enumerate(partners, start=1):
+        problems += _partner_problems(position, partner)
     if not partners:
         problems.append(Problem(None, _("合作建设项目请至少填写一家合作单位。")))
     elif application.applicant_role:
@@ -214,6 +218,24 @@ def _cooperation_problems(application, partners):
         )
         if not any(p.role == other for p in partners):
             problems.append(Problem(None, _("合作单位中应有%(role)s。") % {"role": other.label}))
+    return problems
+
+
+def _partner_problems(position, partner):
+    problems = []
+    if not partner.role or not partner.name.strip():
+        problems.append(
+            Problem(None, _("第%(n)d家合作单位请填写角色和单位名称。") % {"n": position})
+        )
+    try:
+        validate_credit_code(partner.credit_code)
+    except ValidationError as error:
+        problems.append(
+            Problem(
+                None,
+                _("第%(n)d家合作单位：%(error)s") % {"n": position, "error": error.messages[0]},
+            )
+        )
     return problems
 
 
@@ -272,21 +294,26 @@ def save_draft(application, values: dict, partners, *, by, expected_version, edi
                 updated_at=now(),
             )
         )
-        if not updated:
-            current = Application.objects.select_related("updated_by").get(pk=application.pk)
-            record(
-                current,
-                "save_refused",
-                actor=by,
-                reason="conflict",
-                data={"expected_version": expected_version, "current_version": current.version},
-            )
-            raise DraftConflict(current)
-        if partners is not None:
+        if updated and partners is not None:
             application.partners.all().delete()
             Partner.objects.bulk_create(
                 Partner(application=application, order=i, **p) for i, p in enumerate(partners)
             )
+    if not updated:
+        current = Application.objects.select_related("updated_by").get(pk=application.pk)
+        # The refused values go into the record too, so nothing typed is ever lost.
+        record(
+            current,
+            "save_refused",
+            actor=by,
+            reason="conflict",
+            data={
+                "expected_version": expected_version,
+                "current_version": current.version,
+                "values": {name: _plain(value) for name, value in values.items()},
+            },
+        )
+        raise DraftConflict(current)
     return Application.objects.values_list("version", flat=True).get(pk=application.pk)
 
 
@@ -334,6 +361,14 @@ def remove_attachment(attachment, *, by, at=None):
         )
         attachment.delete()
     # The stored file is kept: nothing is lost, and the event still points at it.
+
+
+def _plain(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, list | dict | bool | int | str) or value is None:
+        return value
+    return str(value)
 
 
 def _safe_name(name: str) -> str:

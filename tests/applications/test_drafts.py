@@ -1,0 +1,196 @@
+"""Drafts: saved as the user types, never silently overwritten by a colleague."""
+
+import pytest
+from django.urls import reverse
+
+from keyprojects.applications import domain
+from keyprojects.audit.models import Event
+
+from ..factories import PASSWORD, make_application
+
+
+@pytest.fixture
+def draft(call, applicant):
+    return make_application(call, applicant, complete=False, attach=False)
+
+
+def form_data(application, version, token, **values):
+    data = {
+        "version": version,
+        "editor_token": token,
+        "partners-TOTAL_FORMS": "0",
+        "partners-INITIAL_FORMS": "0",
+        "name": "",
+    }
+    data.update(values)
+    return data
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_autosave_stores_what_was_typed(client, applicant, draft):
+    url = reverse("applications:autosave", args=[draft.pk])
+    response = login(client, applicant).post(
+        url,
+        form_data(draft, draft.version, "tab-a", name="智慧水务平台", total_investment="456.78"),
+    )
+    assert response.status_code == 200
+    assert "已自动保存" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.name == "智慧水务平台"
+    assert str(draft.total_investment) == "456.78"
+    assert draft.version == 2
+
+
+def test_autosave_keeps_valid_fields_and_reports_the_invalid_one(client, applicant, draft):
+    url = reverse("applications:autosave", args=[draft.pk])
+    response = login(client, applicant).post(
+        url, form_data(draft, draft.version, "tab-a", name="智慧水务平台", total_investment="abc")
+    )
+    assert "未保存" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.name == "智慧水务平台"
+    assert draft.total_investment is None
+
+
+def test_second_editor_is_refused_and_nothing_is_lost(client, applicant, colleague, draft):
+    base = draft.version
+    domain.save_draft(
+        draft,
+        {"name": "甲的名称"},
+        None,
+        by=applicant,
+        expected_version=base,
+        editor_token="tab-a",
+    )
+    # The colleague's tab loaded the same version and now saves: refused, with who and when.
+    response = login(client, colleague).post(
+        reverse("applications:edit", args=[draft.pk]),
+        form_data(draft, base, "tab-b", name="乙的名称", save="1"),
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert applicant.full_name in page and "没有保存" in page
+    assert "乙的名称" in page  # what the colleague typed is still in the form
+    draft.refresh_from_db()
+    assert draft.name == "甲的名称"
+    assert Event.objects.filter(target_id=str(draft.pk), action="save_refused").exists()
+
+
+def test_refused_editor_may_overwrite_knowingly(client, applicant, colleague, draft):
+    base = draft.version
+    new_version = domain.save_draft(
+        draft,
+        {"name": "甲的名称"},
+        None,
+        by=applicant,
+        expected_version=base,
+        editor_token="tab-a",
+    )
+    response = login(client, colleague).post(
+        reverse("applications:edit", args=[draft.pk]),
+        form_data(draft, base, "tab-b", name="乙的名称", save="1", overwrite_version=new_version),
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.name == "乙的名称"
+
+
+def test_own_autosave_in_flight_does_not_block_the_same_tab(applicant, draft):
+    base = draft.version
+    domain.save_draft(
+        draft, {"name": "一"}, None, by=applicant, expected_version=base, editor_token="tab-a"
+    )
+    # The tab's next request still names the old version (its autosave answer not yet in).
+    domain.save_draft(
+        draft, {"name": "二"}, None, by=applicant, expected_version=base, editor_token="tab-a"
+    )
+    draft.refresh_from_db()
+    assert draft.name == "二"
+
+
+def test_conflict_in_autosave_answers_409(client, applicant, colleague, draft):
+    domain.save_draft(
+        draft,
+        {"name": "甲"},
+        None,
+        by=applicant,
+        expected_version=draft.version,
+        editor_token="tab-a",
+    )
+    response = login(client, colleague).post(
+        reverse("applications:autosave", args=[draft.pk]),
+        form_data(draft, 1, "tab-b", name="乙"),
+    )
+    assert response.status_code == 409
+    assert "用我的内容覆盖" in response.content.decode()
+
+
+def test_partners_are_saved_with_the_draft(client, applicant, draft):
+    data = form_data(draft, draft.version, "tab-a", name="合作项目", is_cooperative="on")
+    data.update(
+        {
+            "partners-TOTAL_FORMS": "2",
+            "partners-INITIAL_FORMS": "0",
+            "partners-0-role": "user",
+            "partners-0-name": "某区大数据局",
+            "partners-0-credit_code": "1132010200000000X",
+            "partners-0-work_division": "提出需求",
+            "partners-1-role": "",
+            "partners-1-name": "",
+            "partners-1-credit_code": "",
+        }
+    )
+    login(client, applicant).post(reverse("applications:autosave", args=[draft.pk]), data)
+    [partner] = draft.partners.all()
+    # An unfinished credit code is kept as typed; the submit check will point it out.
+    assert (partner.name, partner.credit_code) == ("某区大数据局", "1132010200000000X")
+
+
+def test_save_then_submit_from_the_form(client, applicant, call):
+    application = make_application(call, applicant)
+    response = login(client, applicant).post(
+        reverse("applications:edit", args=[application.pk]),
+        {
+            **form_data(application, application.version, "tab-a"),
+            **_post_values(application),
+            "submit": "1",
+        },
+        follow=True,
+    )
+    application.refresh_from_db()
+    assert application.status == "submitted", response.content.decode()[:2000]
+    assert application.applicant_snapshot["credit_code"] == application.organisation.credit_code
+    actions = list(
+        Event.objects.filter(target_id=str(application.pk)).values_list(
+            "action", "from_state", "to_state"
+        )
+    )
+    assert ("submit", "draft", "submitted") in actions
+
+
+def _post_values(application):
+    """The form as the browser would post it for a complete application."""
+    from keyprojects.applications.forms import ApplicationForm
+
+    form = ApplicationForm(instance=application, call=application.call)
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            data[name] = value
+        elif isinstance(value, bool):
+            if name == "in_it_plan":
+                data[name] = "true" if value else "false"
+            elif value:
+                data[name] = "on"
+        elif hasattr(value, "pk"):
+            data[name] = value.pk
+        else:
+            data[name] = field.widget.format_value(value) if name.endswith("month") else value
+    return data

@@ -1,0 +1,43 @@
+import pytest
+
+from keyprojects.orgs.reference import load_departments, load_regions
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def regions(db):
+    load_regions()
+    load_departments()
+
+
+@pytest.fixture
+def call(regions):
+    """A call whose window is open now, with the 2020 notice's rules."""
+    return factories.make_call()
+
+
+@pytest.fixture
+def organisation(regions):
+    return factories.make_organisation(seat="320102")
+
+
+@pytest.fixture
+def applicant(organisation):
+    return factories.make_user(organisation)
+
+
+@pytest.fixture
+def colleague(organisation):
+    return factories.make_user(organisation)
+
+
+@pytest.fixture
+def stranger(regions):
+    """An applicant of another organisation (in 苏州)."""
+    return factories.make_user(factories.make_organisation(seat="320505"))
