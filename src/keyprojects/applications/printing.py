@@ -2,13 +2,15 @@
 
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from keyprojects.audit.domain import history
 from keyprojects.core.clock import china_time, now
 
 from .domain import applicant_snapshot
 from .forms import FORM_SECTIONS
 from .models import Application, ManagementSystem, Technology
+from .workflow import Status
 
 APPLICANT_ROWS = [
     ("name", _("单位名称")),
@@ -19,6 +21,30 @@ APPLICANT_ROWS = [
     ("address", _("通讯地址")),
     ("legal_representative", _("法定代表人")),
 ]
+
+
+EVENT_LABELS = {
+    "create": _("创建草稿"),
+    "submit": _("提交申报"),
+    "withdraw": _("撤回申报"),
+    "attach": _("上传附件"),
+    "detach": _("删除附件"),
+    "save_refused": _("保存被拒绝（他人已保存新版本）"),
+}
+
+
+def history_rows(application):
+    """The application's events, in Chinese: (event, action, from state, to state)."""
+    states = dict(Status.choices)
+    return [
+        (
+            event,
+            EVENT_LABELS.get(event.action, event.action),
+            states.get(event.from_state, event.from_state),
+            states.get(event.to_state, event.to_state),
+        )
+        for event in history(application)
+    ]
 
 
 def display(application, name):

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from keyprojects.audit.domain import history
 from keyprojects.calls.domain import WindowClosed, time_left, window_state
 from keyprojects.calls.queries import open_and_upcoming_calls, published_calls
 from keyprojects.core.clock import now
@@ -17,7 +16,7 @@ from keyprojects.documents.responses import download_response, pdf_response
 
 from . import domain, workflow
 from .forms import ApplicationForm, AttachmentForm, PartnerFormSet, WithdrawForm, partner_rows
-from .printing import application_context
+from .printing import application_context, history_rows
 from .queries import organisation_applications, visible_to
 
 
@@ -74,7 +73,7 @@ def detail(request, pk):
             **application_context(application),
             "state": window_state(application.call),
             "time_left": time_left(application.call),
-            "events": history(application),
+            "events": history_rows(application),
             "problems": problems,
             "withdraw_form": WithdrawForm(),
         },
