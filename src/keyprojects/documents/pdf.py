@@ -6,6 +6,7 @@ of a second, whereas fontsource's ~100 woff2 chunks cost ~11 s per process. Weas
 embeds only the glyphs used.
 """
 
+import atexit
 import functools
 
 from django.conf import settings
@@ -29,6 +30,11 @@ def _fonts():
         for weight, path in FONT_FILES.items()
     )
     return font_config, CSS(string=faces, font_config=font_config)
+
+
+# Release the cached fonts while the interpreter is still whole: WeasyPrint's cleanup
+# fails noisily if it runs during interpreter shutdown.
+atexit.register(_fonts.cache_clear)
 
 
 def _local_fonts_only(url, *args, **kwargs):
