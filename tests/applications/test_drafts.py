@@ -38,7 +38,10 @@ def test_autosave_stores_what_was_typed(client, applicant, draft):
         form_data(draft, draft.version, "tab-a", name="智慧水务平台", total_investment="456.78"),
     )
     assert response.status_code == 200
-    assert "已自动保存" in response.content.decode()
+    page = response.content.decode()
+    assert "已自动保存" in page
+    # The pre-check beside the form is refreshed with the same answer.
+    assert 'id="precheck" hx-swap-oob="true"' in page and "请填写“建设内容”" in page
     draft.refresh_from_db()
     assert draft.name == "智慧水务平台"
     assert str(draft.total_investment) == "456.78"

@@ -185,6 +185,8 @@ def autosave(request, pk):
         context["version"] = _save(request, application, form, partners)
         context["saved_at"] = now()
         context["field_errors"] = form.errors
+        application.refresh_from_db()
+        context["problems"] = domain.submission_problems(application)
     except domain.DraftConflict as error:
         context["conflict"] = error.current
         status = 409
