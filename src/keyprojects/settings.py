@@ -179,7 +179,8 @@ PDF_FONT_DIR = NODE_MODULES / "@expo-google-fonts" / "noto-sans-sc"
 
 # --- Files: local by default ----------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("KEYPROJECTS_MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = None  # files are only served through permission-checked views
+# No URL serves this prefix: files reach users only through permission-checked views.
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

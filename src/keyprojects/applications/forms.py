@@ -3,7 +3,14 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, AttachmentKind, ManagementSystem, PartnerRole, Technology
+from .models import (
+    Application,
+    AttachmentKind,
+    ManagementSystem,
+    PartnerRole,
+    SecurityLevel,
+    Technology,
+)
 
 FORM_SECTIONS = [
     (
@@ -141,6 +148,10 @@ class ApplicationForm(forms.ModelForm):
         self.call = call
         self.fields["category"].queryset = call.categories.all()
         self.fields["category"].empty_label = _("请选择类别")
+        self.fields["applicant_role"].choices = [("", _("请选择")), *PartnerRole.choices]
+        self.fields["security_level"].choices = [("", _("请选择")), *SecurityLevel.choices]
+        if self.instance.in_it_plan is not None:
+            self.initial["in_it_plan"] = "true" if self.instance.in_it_plan else "false"
         for name, field in self.fields.items():
             field.required = False
             if name in HELP:

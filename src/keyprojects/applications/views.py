@@ -42,7 +42,11 @@ def applicant_home(request):
                 (a, window_state(a.call, at), time_left(a.call, at))
                 for a in organisation_applications(request.user)
             ],
-            "open_calls": [c for c in open_and_upcoming_calls(at) if window_state(c, at) == "open"],
+            "open_calls": [
+                (c, time_left(c, at))
+                for c in open_and_upcoming_calls(at)
+                if window_state(c, at) == "open"
+            ],
         },
     )
 
@@ -118,7 +122,10 @@ def _save(request, application, form, partners):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     application = get_application(request, pk, "applications.change_application")
-    if not application.is_editable_status or window_state(application.call) != "open":
+    try:
+        domain.ensure_editable(application)
+    except (WindowClosed, domain.NotEditable) as error:
+        messages.info(request, str(error))
         return redirect("applications:detail", pk=pk)
     form, partners = _edit_forms(request, application)
     conflict, version = None, application.version

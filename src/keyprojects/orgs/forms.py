@@ -36,6 +36,8 @@ class OrganisationForm(forms.ModelForm):
             kind=Authority.Kind.DEPARTMENT
         )
         self.fields["supervising_department"].required = False
+        self.fields["supervising_department"].empty_label = _("非省级单位无需选择")
+        self.fields["kind"].choices = [("", _("请选择单位类型")), *Organisation.Kind.choices]
 
     def clean_credit_code(self):
         code = normalise_credit_code(self.cleaned_data["credit_code"])

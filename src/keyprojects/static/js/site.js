@@ -15,7 +15,16 @@
     els.forEach(render);
     if (els.length) setInterval(function () { els.forEach(render); }, 1000);
   }
+  // Parts of a form that only apply when a checkbox is ticked (e.g. 合作建设).
+  function toggleDependents() {
+    document.querySelectorAll("[data-shown-by]").forEach(function (el) {
+      var box = document.getElementById(el.dataset.shownBy);
+      if (box) el.classList.toggle("d-none", !box.checked);
+    });
+  }
   document.addEventListener("DOMContentLoaded", start);
+  document.addEventListener("DOMContentLoaded", toggleDependents);
+  document.addEventListener("change", toggleDependents);
   // Partner rows: "add a row" reveals the next hidden blank row of the formset.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-reveal-next]");
