@@ -197,3 +197,44 @@ def _post_values(application):
         else:
             data[name] = field.widget.format_value(value) if name.endswith("month") else value
     return data
+
+
+def test_refused_submit_shows_each_reason_at_its_field(client, applicant, call):
+    application = make_application(call, applicant)
+    values = {
+        **_post_values(application),
+        "total_investment": "299.99",
+        "civil_works_investment": "0.00",
+        "investment_completed": "0.00",
+    }
+    response = login(client, applicant).post(
+        reverse("applications:edit", args=[application.pk]),
+        {**form_data(application, application.version, "tab-a"), **values, "submit": "1"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "低于本批次要求的 300.00 万元" in " ".join(form.errors["total_investment"])
+    application.refresh_from_db()
+    assert application.status == "draft"
+    assert str(application.total_investment) == "299.99"  # the typed values were saved
+
+
+def test_history_says_what_each_save_changed(client, applicant, colleague, draft):
+    version = domain.save_draft(
+        draft, {"name": "甲"}, None, by=applicant, expected_version=draft.version, editor_token="a"
+    )
+    version = domain.save_draft(
+        draft,
+        {"name": "甲", "summary": "一句话"},
+        None,
+        by=applicant,
+        expected_version=version,
+        editor_token="a",
+    )
+    domain.save_draft(
+        draft, {"name": "甲"}, None, by=colleague, expected_version=version, editor_token="b"
+    )  # nothing changed: no event
+    saves = Event.objects.filter(target_id=str(draft.pk), action="save")
+    assert [e.data["fields"] for e in saves] == [["name"], ["summary"]]
+    page = login(client, applicant).get(reverse("applications:detail", args=[draft.pk]))
+    assert "保存草稿：项目名称、项目简介（一句话）" in page.content.decode()

@@ -283,6 +283,7 @@ def save_draft(application, values: dict, partners, *, by, expected_version, edi
     """
     ensure_editable(application, at)
     with transaction.atomic():
+        changed = _changed_fields(application, values, partners)
         updated = (
             Application.objects.filter(pk=application.pk, status__in=workflow.EDITABLE)
             .filter(Q(version=expected_version) | Q(editor_token=editor_token))
@@ -299,6 +300,8 @@ def save_draft(application, values: dict, partners, *, by, expected_version, edi
             Partner.objects.bulk_create(
                 Partner(application=application, order=i, **p) for i, p in enumerate(partners)
             )
+        if updated and changed:
+            record(application, "save", actor=by, data={"fields": changed})
     if not updated:
         current = Application.objects.select_related("updated_by").get(pk=application.pk)
         # The refused values go into the record too, so nothing typed is ever lost.
@@ -361,6 +364,20 @@ def remove_attachment(attachment, *, by, at=None):
         )
         attachment.delete()
     # The stored file is kept: nothing is lost, and the event still points at it.
+
+
+PARTNER_FIELDS = ["role", "name", "credit_code", "work_division"]
+
+
+def _changed_fields(application, values, partners) -> list[str]:
+    """Names of the fields this save changes, so the history says what changed."""
+    current = Application.objects.filter(pk=application.pk).values(*values).first() or {}
+    changed = [name for name, value in values.items() if _plain(value) != _plain(current.get(name))]
+    if partners is not None:
+        existing = list(application.partners.values(*PARTNER_FIELDS))
+        if existing != [{f: p.get(f, "") for f in PARTNER_FIELDS} for p in partners]:
+            changed.append("partners")
+    return changed
 
 
 def _plain(value):

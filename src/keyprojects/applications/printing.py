@@ -25,6 +25,7 @@ APPLICANT_ROWS = [
 
 EVENT_LABELS = {
     "create": _("创建草稿"),
+    "save": _("保存草稿"),
     "submit": _("提交申报"),
     "withdraw": _("撤回申报"),
     "attach": _("上传附件"),
@@ -34,17 +35,46 @@ EVENT_LABELS = {
 
 
 def history_rows(application):
-    """The application's events, in Chinese: (event, action, from state, to state)."""
+    """The application's events in Chinese: (event, action, from, to, detail).
+
+    Consecutive draft saves by one person read as one line listing what they changed.
+    """
     states = dict(Status.choices)
-    return [
-        (
-            event,
-            EVENT_LABELS.get(event.action, event.action),
-            states.get(event.from_state, event.from_state),
-            states.get(event.to_state, event.to_state),
+    rows = []
+    for event in history(application):
+        previous = rows[-1] if rows else None
+        if (
+            event.action == "save"
+            and previous
+            and previous[0].action == "save"
+            and previous[0].actor_id == event.actor_id
+        ):
+            previous[4].update(event.data.get("fields", []))
+            rows[-1] = (event, *previous[1:])
+            continue
+        detail = set(event.data.get("fields", [])) if event.action == "save" else None
+        rows.append(
+            (
+                event,
+                EVENT_LABELS.get(event.action, event.action),
+                states.get(event.from_state, event.from_state),
+                states.get(event.to_state, event.to_state),
+                detail,
+            )
         )
-        for event in history(application)
-    ]
+    return [(*row[:4], _field_labels(row[4])) for row in rows]
+
+
+def _field_labels(names):
+    if not names:
+        return ""
+    labels = {
+        f.name: str(f.verbose_name)
+        for f in Application._meta.get_fields()
+        if hasattr(f, "verbose_name")
+    }
+    labels["partners"] = str(_("合作单位"))
+    return "、".join(sorted(labels.get(name, name) for name in names))
 
 
 def display(application, name):

@@ -128,56 +128,65 @@ def edit(request, pk):
         messages.info(request, str(error))
         return redirect("applications:detail", pk=pk)
     form, partners = _edit_forms(request, application)
-    conflict, version = None, application.version
-    editor_token = request.POST.get("editor_token") or uuid.uuid4().hex
+    state = {
+        "version": application.version,
+        "editor_token": request.POST.get("editor_token") or uuid.uuid4().hex,
+        "conflict": None,
+    }
     if request.method == "POST":
         try:
-            version = _save(request, application, form, partners)
+            state["version"] = _save(request, application, form, partners)
         except domain.DraftConflict as error:
-            conflict = error.current
+            state["conflict"] = error.current
         except (WindowClosed, domain.NotEditable) as error:
             messages.error(request, str(error))
             return redirect("applications:detail", pk=pk)
         else:
-            if not form.errors:
-                if "submit" in request.POST:
-                    return _submit_after_save(request, application)
+            if not form.errors and "submit" in request.POST:
+                refused = _submit(request, application)
+                if refused is None:
+                    return redirect("applications:detail", pk=pk)
+                _show_at_fields(request, form, refused)
+            elif not form.errors:
                 messages.success(request, _("已保存。"))
                 return redirect("applications:edit", pk=pk)
     application.refresh_from_db()
-    problems = domain.submission_problems(application)
+    context = {
+        **state,
+        "application": application,
+        "form": form,
+        "partners": partners,
+        "problems": domain.submission_problems(application),
+        "attachment_form": AttachmentForm(),
+        "attachments": application.attachments.all(),
+        "time_left": time_left(application.call),
+    }
     return render(
-        request,
-        "applications/edit.html",
-        {
-            "application": application,
-            "form": form,
-            "partners": partners,
-            "version": version,
-            "editor_token": editor_token,
-            "conflict": conflict,
-            "problems": problems,
-            "attachment_form": AttachmentForm(),
-            "attachments": application.attachments.all(),
-            "time_left": time_left(application.call),
-        },
-        status=409 if conflict else 200,
+        request, "applications/edit.html", context, status=409 if state["conflict"] else 200
     )
 
 
-def _submit_after_save(request, application):
+def _submit(request, application):
+    """Submit; returns None when done, or the refusal with the domain's reasons."""
     try:
         domain.submit(application, by=request.user)
     except workflow.TransitionRefused as refused:
         messages.error(request, refused.message)
-        for problem in refused.problems:
-            messages.error(request, problem.message)
-        return redirect("applications:edit", pk=application.pk)
+        return refused
     except WindowClosed as error:
         messages.error(request, str(error))
-        return redirect("applications:detail", pk=application.pk)
+        return None
     messages.success(request, _("申报书已提交。截止前如需修改，可先撤回。"))
-    return redirect("applications:detail", pk=application.pk)
+    return None
+
+
+def _show_at_fields(request, form, refused):
+    """Each reason next to the field it is about; the rest at the top of the page."""
+    for problem in refused.problems:
+        if problem.field in form.fields:
+            form.add_error(problem.field, problem.message)
+        else:
+            messages.error(request, problem.message)
 
 
 @login_required
@@ -207,7 +216,12 @@ def autosave(request, pk):
 @require_POST
 def submit(request, pk):
     application = get_application(request, pk, "applications.submit_application")
-    return _submit_after_save(request, application)
+    refused = _submit(request, application)
+    if refused is not None:
+        for problem in refused.problems:
+            messages.error(request, problem.message)
+        return redirect("applications:edit", pk=pk)
+    return redirect("applications:detail", pk=pk)
 
 
 @login_required
