@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Call, CallMaterial, Category
 
@@ -22,11 +23,11 @@ class CallAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["year", "slug", "title", "notice_number", "is_published"]}),
         (
-            "时间（北京时间）",
+            _("时间（北京时间）"),
             {"fields": ["window_opens_at", "window_closes_at", "recommendation_deadline"]},
         ),
         (
-            "规则",
+            _("规则"),
             {
                 "fields": [
                     "min_informatisation_investment",
@@ -39,9 +40,9 @@ class CallAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("通知与说明", {"fields": ["notice_text", "requirements", "instructions"]}),
+        (_("通知与说明"), {"fields": ["notice_text", "requirements", "instructions"]}),
         (
-            "联系方式",
+            _("联系方式"),
             {"fields": ["contact_name", "contact_phone", "support_phone", "contact_address"]},
         ),
     ]
