@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from keyprojects.applications.printing import blank_form_context
 from keyprojects.core.clock import now
 from keyprojects.documents.pdf import render_pdf
 from keyprojects.documents.responses import download_response, pdf_response
@@ -61,8 +62,6 @@ def instructions_pdf(request, slug):
 @require_GET
 def form_template_pdf(request, slug):
     """The blank 申报表, from the same template as a submitted application's PDF."""
-    from keyprojects.applications.printing import blank_form_context
-
     call = _published_call(slug)
     return pdf_response(
         render_pdf("applications/application_pdf.html", blank_form_context(call)),
