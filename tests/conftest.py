@@ -1,6 +1,6 @@
 import pytest
 
-from keyprojects.orgs.reference import load_departments, load_regions
+from keyprojects.orgs.reference import load_authorities, load_departments, load_regions
 
 from . import factories
 
@@ -14,6 +14,7 @@ def _media_root(settings, tmp_path):
 def regions(db):
     load_regions()
     load_departments()
+    load_authorities()
 
 
 @pytest.fixture

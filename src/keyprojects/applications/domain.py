@@ -14,6 +14,7 @@ from keyprojects.calls.domain import ensure_window_open
 from keyprojects.core.clock import now
 from keyprojects.documents.uploads import inspect_upload
 from keyprojects.orgs.credit_code import validate_credit_code
+from keyprojects.orgs.routing import NoAuthority, route
 
 from . import workflow
 from .models import Application, Attachment, AttachmentKind, Partner, PartnerRole
@@ -418,6 +419,13 @@ def submit(application, *, by, at=None):
                 % {"count": counted, "limit": limit}
             )
         locked.applicant_snapshot = applicant_snapshot(locked.organisation)
+        try:
+            destination = route(locked.organisation)
+        except NoAuthority:
+            raise workflow.TransitionRefused(
+                _("未找到本单位所在地区的审核推荐部门，请联系技术支持。")
+            ) from None
+        locked.authority, locked.copy_authority = destination.authority, destination.copy_to
 
     return workflow.perform(application, "submit", by=by, at=at, check=check)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.calls.models import Call, Category
 from keyprojects.orgs.credit_code import validate_credit_code
-from keyprojects.orgs.models import Organisation
+from keyprojects.orgs.models import Authority, Organisation
 
 from .workflow import EDITABLE, Status
 
@@ -84,6 +84,23 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # Set on submit from the applicant's seat (orgs.routing): who reviews it, who gets a copy.
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("审核推荐部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="routed_applications",
+    )
+    copy_authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("抄报部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="copied_applications",
+    )
 
     # 一、项目基本情况
     name = models.CharField(_("项目名称"), max_length=128, blank=True)

@@ -1,8 +1,9 @@
 """The application's states and transitions: the only code that writes `status`.
 
 Each transition names the states it starts from, the state it leads to, the permission it
-needs (see rules.py) and whether it needs the application window to be open; performing it
-records an event. Later stages (local review, selection) add their transitions here.
+needs (rules.py of applications and review), the deadline it must meet (the application
+window for applicants, the recommendation deadline for reviewers) and whether it needs a
+reason; performing it records an event. Later stages (selection) add their transitions here.
 """
 
 import dataclasses
@@ -12,7 +13,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.audit.domain import record
-from keyprojects.calls.domain import ensure_window_open
+from keyprojects.calls.domain import ensure_before_recommendation_deadline, ensure_window_open
 from keyprojects.core.clock import now
 
 
@@ -20,12 +21,22 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")
     WITHDRAWN = "withdrawn", _("已撤回")
+    RETURNED = "returned", _("退回修改")
+    RECOMMENDED = "recommended", _("已推荐")
+    NOT_RECOMMENDED = "not_recommended", _("不予推荐")
 
 
 # The applicant may edit in these states (while the window is open).
-EDITABLE = {Status.DRAFT, Status.WITHDRAWN}
+EDITABLE = {Status.DRAFT, Status.WITHDRAWN, Status.RETURNED}
 # These count towards the per-applicant limit of a call.
-COUNTED = {Status.SUBMITTED}
+COUNTED = {Status.SUBMITTED, Status.RETURNED, Status.RECOMMENDED, Status.NOT_RECOMMENDED}
+# Reviewers see applications in these states.
+REVIEWABLE = COUNTED
+
+
+class Deadline(models.TextChoices):
+    WINDOW = "window", _("网上申报截止时间")
+    RECOMMENDATION = "recommendation", _("推荐意见截止时间")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,8 +45,9 @@ class Transition:
     sources: frozenset
     target: Status
     permission: str
-    needs_window: bool
+    deadline: Deadline
     label: str
+    needs_reason: bool = False
 
 
 TRANSITIONS = {
@@ -43,10 +55,10 @@ TRANSITIONS = {
     for t in [
         Transition(
             "submit",
-            frozenset({Status.DRAFT, Status.WITHDRAWN}),
+            frozenset({Status.DRAFT, Status.WITHDRAWN, Status.RETURNED}),
             Status.SUBMITTED,
             "applications.submit_application",
-            needs_window=True,
+            Deadline.WINDOW,
             label=_("提交申报"),
         ),
         Transition(
@@ -54,8 +66,34 @@ TRANSITIONS = {
             frozenset({Status.SUBMITTED}),
             Status.WITHDRAWN,
             "applications.withdraw_application",
-            needs_window=True,
+            Deadline.WINDOW,
             label=_("撤回申报"),
+        ),
+        Transition(
+            "recommend",
+            frozenset({Status.SUBMITTED, Status.NOT_RECOMMENDED}),
+            Status.RECOMMENDED,
+            "review.decide",
+            Deadline.RECOMMENDATION,
+            label=_("推荐"),
+        ),
+        Transition(
+            "not_recommend",
+            frozenset({Status.SUBMITTED, Status.RECOMMENDED}),
+            Status.NOT_RECOMMENDED,
+            "review.decide",
+            Deadline.RECOMMENDATION,
+            label=_("不予推荐"),
+            needs_reason=True,
+        ),
+        Transition(
+            "return",
+            frozenset({Status.SUBMITTED, Status.RECOMMENDED, Status.NOT_RECOMMENDED}),
+            Status.RETURNED,
+            "review.decide",
+            Deadline.RECOMMENDATION,
+            label=_("退回修改"),
+            needs_reason=True,
         ),
     ]
 }
@@ -68,6 +106,13 @@ class TransitionRefused(Exception):
         super().__init__(str(message))
         self.message = message
         self.problems = list(problems)
+
+
+def ensure_deadline(call, deadline, at):
+    if deadline == Deadline.WINDOW:
+        ensure_window_open(call, at)
+    else:
+        ensure_before_recommendation_deadline(call, at)
 
 
 def perform(application, name, *, by, at=None, reason="", check=None):
@@ -87,8 +132,9 @@ def perform(application, name, *, by, at=None, reason="", check=None):
         locked = type(application).objects.select_for_update().get(pk=application.pk)
         if not by.has_perm(transition.permission, locked):
             raise PermissionDenied
-        if transition.needs_window:
-            ensure_window_open(locked.call, at)
+        ensure_deadline(locked.call, transition.deadline, at)
+        if transition.needs_reason and not reason.strip():
+            raise TransitionRefused(_("请填写%(action)s的理由。") % {"action": transition.label})
         if locked.status not in transition.sources:
             raise TransitionRefused(
                 _("当前状态为“%(status)s”，不能%(action)s。")

@@ -42,6 +42,24 @@ def ensure_window_open(call, at: dt.datetime | None = None) -> None:
         raise WindowClosed(call, at)
 
 
+class RecommendationClosed(Exception):
+    """A reviewer tried to write after the recommendation deadline."""
+
+    def __init__(self, call):
+        self.call = call
+        super().__init__(
+            str(
+                _("推荐意见已于 %(deadline)s（北京时间）截止，不能再修改。")
+                % {"deadline": format_deadline(call.recommendation_deadline)}
+            )
+        )
+
+
+def ensure_before_recommendation_deadline(call, at: dt.datetime | None = None) -> None:
+    if (at or now()) >= call.recommendation_deadline:
+        raise RecommendationClosed(call)
+
+
 def window_closed_message(call, at: dt.datetime):
     if window_state(call, at) is WindowState.UPCOMING:
         return _("网上申报尚未开始，开始时间为 %(opens)s（北京时间）。") % {
@@ -49,15 +67,15 @@ def window_closed_message(call, at: dt.datetime):
         }
     return _(
         "网上申报已于 %(closes)s（北京时间）截止，系统已关闭；已填写的草稿仍保留，可查看。"
-    ) % {"closes": _format_close(call)}
+    ) % {"closes": format_deadline(call.window_closes_at)}
 
 
-def _format_close(call) -> str:
+def format_deadline(instant: dt.datetime) -> str:
     # "7月20日24:00" reads the way the notice writes it, rather than "7月21日00:00".
-    closes = china_time(call.window_closes_at)
-    if closes.time() == dt.time.min:
-        return f"{call.last_day:%Y-%m-%d} 24:00"
-    return f"{closes:%Y-%m-%d %H:%M:%S}"
+    local = china_time(instant)
+    if local.time() == dt.time.min:
+        return f"{(local - dt.timedelta(days=1)):%Y-%m-%d} 24:00"
+    return f"{local:%Y-%m-%d %H:%M:%S}"
 
 
 def time_left(call, at: dt.datetime | None = None) -> dt.timedelta | None:

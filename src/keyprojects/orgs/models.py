@@ -134,10 +134,25 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("所属主管部门（审核员）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewers",
+    )
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # An account either applies for an organisation or reviews for an authority.
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=True) | models.Q(authority__isnull=True),
+                name="user_is_applicant_or_reviewer",
+            )
+        ]
 
     def __str__(self):
         return self.full_name or self.username

@@ -74,3 +74,23 @@ def load_departments() -> int:
     for name in data["departments"]:
         Authority.objects.get_or_create(name=name, defaults={"kind": Authority.Kind.DEPARTMENT})
     return len(data["departments"])
+
+
+@transaction.atomic
+def load_authorities() -> int:
+    """One information authority per prefecture city and per county / county-level city."""
+    count = 0
+    for city in Region.objects.filter(kind=Region.Kind.CITY):
+        Authority.objects.update_or_create(
+            region=city, kind=Authority.Kind.CITY, defaults={"name": f"{city.name}信息化主管部门"}
+        )
+        count += 1
+    counties = Region.objects.filter(kind__in=[Region.Kind.COUNTY, Region.Kind.COUNTY_CITY])
+    for county in counties.select_related("parent"):
+        Authority.objects.update_or_create(
+            region=county,
+            kind=Authority.Kind.COUNTY,
+            defaults={"name": f"{county.parent.name}{county.name}信息化主管部门"},
+        )
+        count += 1
+    return count
