@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "keyprojects.calls",
     "keyprojects.documents",
     "keyprojects.applications",
+    "keyprojects.review",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", call_views.home, name="home"),
     path("calls/", include("keyprojects.calls.urls")),
     path("applicant/", include("keyprojects.applications.urls")),
+    path("review/", include("keyprojects.review.urls")),
     path("accounts/", include("keyprojects.orgs.urls")),
     path(
         "accounts/login/",

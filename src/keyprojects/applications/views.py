@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from keyprojects.audit.domain import history
 from keyprojects.calls.domain import WindowClosed, time_left, window_state
 from keyprojects.calls.queries import open_and_upcoming_calls, published_calls
 from keyprojects.core.clock import now
@@ -80,8 +81,17 @@ def detail(request, pk):
             "events": history_rows(application),
             "problems": problems,
             "withdraw_form": WithdrawForm(),
+            "return_reason": _return_reason(application),
         },
     )
+
+
+def _return_reason(application):
+    """Why the reviewer returned it, while it is with the applicant for revision."""
+    if application.status != workflow.Status.RETURNED:
+        return None
+    event = history(application).filter(action="return").order_by("-at").first()
+    return event.reason if event else ""
 
 
 def _edit_forms(request, application):

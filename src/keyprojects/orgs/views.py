@@ -15,6 +15,8 @@ def after_login(request):
     """Send each role to where its work is."""
     if request.user.organisation_id:
         return redirect("applications:home")
+    if request.user.authority_id:
+        return redirect("review:queue")
     if request.user.is_staff:
         return redirect("admin:index")
     return redirect("home")

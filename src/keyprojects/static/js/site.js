@@ -22,6 +22,9 @@
       if (box) el.classList.toggle("d-none", !box.checked);
     });
   }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+  });
   document.addEventListener("DOMContentLoaded", start);
   document.addEventListener("DOMContentLoaded", toggleDependents);
   document.addEventListener("change", toggleDependents);

@@ -1,0 +1,50 @@
+from django.db.models import Count, Exists, OuterRef, Q
+
+from keyprojects.applications.models import Application, Attachment
+from keyprojects.applications.workflow import REVIEWABLE
+
+
+def visible_to_reviewer(user):
+    """Applications routed or copied to the reviewer's authority; nothing else."""
+    if not user.is_authenticated or user.authority_id is None:
+        return Application.objects.none()
+    return Application.objects.filter(status__in=REVIEWABLE).filter(
+        Q(authority_id=user.authority_id) | Q(copy_authority_id=user.authority_id)
+    )
+
+
+def with_required_attachments(queryset, call):
+    """Annotate `missing_attachments` (True when a kind the call requires is absent)."""
+    missing = Q()
+    for kind in call.required_attachment_kinds:
+        has_kind = Exists(Attachment.objects.filter(application=OuterRef("pk"), kind=kind))
+        missing |= ~Q(has_kind)
+    if not call.required_attachment_kinds:
+        return queryset.annotate(missing_attachments=Q(pk__isnull=True))
+    return queryset.annotate(missing_attachments=missing)
+
+
+def queue(user, call, *, category=None, county=None, status=None, missing=None):
+    applications = with_required_attachments(
+        visible_to_reviewer(user).filter(call=call), call
+    ).select_related("organisation__seat__parent", "category", "authority", "copy_authority")
+    if category:
+        applications = applications.filter(category_id=category)
+    if county:
+        applications = applications.filter(organisation__seat_id=county)
+    if status:
+        applications = applications.filter(status=status)
+    if missing:
+        applications = applications.filter(missing_attachments=True)
+    return applications.order_by("organisation__seat_id", "submitted_at")
+
+
+def status_counts(user, call) -> dict:
+    rows = (
+        visible_to_reviewer(user)
+        .filter(call=call)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}

@@ -1,0 +1,106 @@
+"""The 推荐项目汇总表 as files: XLSX for the office's spreadsheets, PDF to print and seal.
+
+Both carry the verification code, and the PDF a QR code pointing to the on-line copy of
+that very version, so a scan of the sealed paper can be matched to what it certifies.
+"""
+
+import io
+from decimal import Decimal
+
+import segno
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from keyprojects.core.clock import china_time
+from keyprojects.documents.pdf import render_pdf
+
+from .domain import TABLE_COLUMNS
+from .models import SummaryTable
+
+# Amounts go into the sheet as exact decimals, never through float.
+MONEY = {"total_investment", "informatisation_investment"}
+
+
+def online_url(table) -> str:
+    return settings.SITE_URL + reverse("review:table", args=[table.pk]) + f"?code={table.code}"
+
+
+def qr_svg(table) -> str:
+    return segno.make(online_url(table), error="m").svg_inline(scale=3, border=2)
+
+
+def title(table) -> str:
+    return f"{table.content['call']}推荐项目汇总表"
+
+
+def render_xlsx(table) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "推荐项目汇总表"
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    width = len(TABLE_COLUMNS)
+    sheet.append([title(table)])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet["A1"].font = Font(size=14, bold=True)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append(
+        [
+            f"推荐单位：{table.content['authority']}（盖章）",
+            None,
+            None,
+            None,
+            None,
+            f"校验码：{table.code}",
+        ]
+    )
+    sheet.append([str(label) for _key, label in TABLE_COLUMNS])
+    for row in table.content["rows"]:
+        sheet.append([Decimal(row[key]) if key in MONEY else row[key] for key, _ in TABLE_COLUMNS])
+    count = len(table.content["rows"])
+    first, last = 4, 3 + count
+    sheet.append(
+        ["合计", f"{count}个项目", None, None, f"=SUM(E{first}:E{last})", f"=SUM(F{first}:F{last})"]
+    )
+    sheet.append([f"填报日期：{china_time(table.generated_at):%Y年%m月%d日}"])
+    for row in sheet.iter_rows(min_row=3, max_row=last + 1, max_col=width):
+        for cell in row:
+            cell.border = border
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=first, max_row=last + 1, min_col=5, max_col=6):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    for column, size in enumerate([6, 30, 26, 12, 14, 14, 16, 20], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = size
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render_table_pdf(table) -> bytes:
+    return render_pdf(
+        "review/summary_table_pdf.html",
+        {
+            "table": table,
+            "title": title(table),
+            "columns": TABLE_COLUMNS,
+            "qr": qr_svg(table),
+            "generated_at": china_time(table.generated_at),
+        },
+    )
+
+
+def render_files(table):
+    """Render both files and mark the version ready (progress for the page that waits)."""
+    table.xlsx.save(f"{table.pk}.xlsx", ContentFile(render_xlsx(table)), save=False)
+    table.progress = 50
+    table.save(update_fields=["xlsx", "progress"])
+    table.pdf.save(f"{table.pk}.pdf", ContentFile(render_table_pdf(table)), save=False)
+    table.progress = 100
+    table.state = SummaryTable.State.READY
+    table.save(update_fields=["pdf", "progress", "state"])
+    return table

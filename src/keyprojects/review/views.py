@@ -1,0 +1,290 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from keyprojects.applications.printing import application_context, history_rows
+from keyprojects.applications.workflow import Status, TransitionRefused
+from keyprojects.calls.domain import RecommendationClosed
+from keyprojects.calls.queries import published_calls
+from keyprojects.documents.responses import download_response
+from keyprojects.orgs.models import Region
+
+from . import domain, tables
+from .forms import DecisionForm, QueueFilter, ReasonForm, ScanForm
+from .models import RecommendationBatch, StampedScan, SummaryTable
+from .queries import queue, status_counts, visible_to_reviewer
+
+REVIEW_ERRORS = (TransitionRefused, RecommendationClosed, domain.BatchLocked, domain.SubmitRefused)
+
+
+def _require(request, permission, obj=None):
+    """Anything the user may not touch does not exist for them."""
+    if not request.user.has_perm(permission, obj):
+        raise Http404
+
+
+def _call(request, slug=None):
+    calls = published_calls()
+    if slug:
+        return get_object_or_404(calls, slug=slug)
+    call = calls.order_by("-window_opens_at").first()
+    if call is None:
+        raise Http404
+    return call
+
+
+def _application(request, pk):
+    application = get_object_or_404(visible_to_reviewer(request.user).select_related("call"), pk=pk)
+    _require(request, "review.view_application", application)
+    return application
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    _require(request, "review.view_queue")
+    call = _call(request, request.GET.get("call"))
+    authority = request.user.authority
+    counties = Region.objects.filter(
+        pk__in=visible_to_reviewer(request.user).filter(call=call).values("organisation__seat")
+    ).select_related("parent")
+    filters = QueueFilter(request.GET or None, call=call, counties=counties)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    applications = list(queue(request.user, call, **{k: v for k, v in criteria.items() if v}))
+    batch = domain.batch_for(call, authority)
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "call": call,
+            "calls": published_calls().order_by("-window_opens_at"),
+            "authority": authority,
+            "filters": filters,
+            "applications": applications,
+            "counts": [
+                (Status(status).label, n) for status, n in status_counts(request.user, call).items()
+            ],
+            "batch": batch,
+        },
+    )
+
+
+@login_required
+@require_GET
+def application_detail(request, pk):
+    application = _application(request, pk)
+    can_decide = request.user.has_perm("review.decide", application)
+    return render(
+        request,
+        "review/application.html",
+        {
+            **application_context(application),
+            "events": history_rows(application),
+            "can_decide": can_decide,
+            "copy_only": not can_decide,
+            "form": DecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    application = _application(request, pk)
+    _require(request, "review.decide", application)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("review:application", pk=pk)
+    try:
+        domain.decide(
+            application,
+            form.cleaned_data["action"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except REVIEW_ERRORS as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已记录审核意见。"))
+    return redirect("review:application", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_recommend(request, slug):
+    call = _call(request, slug)
+    _require(request, "review.view_queue")
+    chosen = visible_to_reviewer(request.user).filter(call=call, pk__in=request.POST.getlist("ids"))
+    allowed = [a for a in chosen if request.user.has_perm("review.decide", a)]
+    done, refused = domain.batch_recommend(allowed, by=request.user)
+    if done:
+        messages.success(request, _("已推荐 %(n)d 个项目。") % {"n": len(done)})
+    for application, reason in refused:
+        messages.error(request, f"{application}：{reason}")
+    return redirect(f"{reverse('review:queue')}?call={call.slug}")
+
+
+@login_required
+@require_GET
+def attachment(request, pk, attachment_pk):
+    application = _application(request, pk)
+    item = get_object_or_404(application.attachments, pk=attachment_pk)
+    return download_response(item.file, item.original_name, item.content_type)
+
+
+# --- The authority's recommendation: table, scan, sending --------------------------------
+
+
+def _own_batch(request, slug):
+    _require(request, "review.view_queue")
+    batch = domain.batch_for(_call(request, slug), request.user.authority)
+    _require(request, "review.manage_batch", batch)
+    return batch
+
+
+@login_required
+@require_GET
+def batch_page(request, slug):
+    batch = _own_batch(request, slug)
+    return render(request, "review/batch.html", _batch_context(batch))
+
+
+def _batch_context(batch):
+    return {
+        "batch": batch,
+        "call": batch.call,
+        "recommended": domain.recommended(batch.call, batch.authority),
+        "current_code": domain.current_code(batch.call, batch.authority),
+        "tables": batch.tables.all()[:10],
+        "scan": domain.current_scan(batch),
+        "scans": StampedScan.objects.filter(table__batch=batch).select_related("table")[:10],
+        "scan_form": ScanForm(),
+    }
+
+
+@login_required
+@require_POST
+def generate_table(request, slug):
+    batch = _own_batch(request, slug)
+    try:
+        table = domain.start_table(batch, by=request.user)
+    except REVIEW_ERRORS as error:
+        messages.error(request, str(error))
+    else:
+        tables.render_files(table)
+        messages.success(request, _("汇总表已生成，校验码 %(code)s。") % {"code": table.code})
+    return redirect("review:batch", slug=slug)
+
+
+@login_required
+@require_POST
+def upload_scan(request, slug):
+    batch = _own_batch(request, slug)
+    form = ScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择扫描件文件。"))
+        return redirect("review:batch", slug=slug)
+    try:
+        scan = domain.accept_scan(
+            batch,
+            form.cleaned_data["file"],
+            typed_code=form.cleaned_data["typed_code"],
+            by=request.user,
+        )
+    except REVIEW_ERRORS as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("扫描件已上传，对应校验码 %(code)s。") % {"code": scan.table.code}
+        )
+        if not scan.seal_found:
+            messages.warning(request, _("扫描件上未检测到红色公章，请确认已加盖公章。"))
+    return redirect("review:batch", slug=slug)
+
+
+@login_required
+@require_POST
+def submit_batch(request, slug):
+    batch = _own_batch(request, slug)
+    try:
+        domain.submit_to_province(batch, by=request.user)
+    except REVIEW_ERRORS as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("推荐意见和汇总表已报送省信息化办。"))
+    return redirect("review:batch", slug=slug)
+
+
+@login_required
+@require_POST
+def reopen_batch(request, pk):
+    batch = get_object_or_404(RecommendationBatch, pk=pk)
+    _require(request, "review.reopen_batch", batch)
+    form = ReasonForm(request.POST)
+    try:
+        domain.reopen(batch, by=request.user, reason=form.data.get("reason", ""))
+    except domain.SubmitRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("已退回 %(authority)s 重新报送。") % {"authority": batch.authority}
+        )
+    return redirect("review:table", pk=batch.submitted_table_id or batch.tables.first().pk)
+
+
+def _table(request, pk):
+    table = get_object_or_404(
+        SummaryTable.objects.select_related("batch__authority__region"), pk=pk
+    )
+    _require(request, "review.view_batch", table.batch)
+    return table
+
+
+@login_required
+@require_GET
+def table_page(request, pk):
+    """The on-line copy a table's QR code points to."""
+    table = _table(request, pk)
+    batch = table.batch
+    return render(
+        request,
+        "review/table.html",
+        {
+            "table": table,
+            "batch": batch,
+            "columns": domain.TABLE_COLUMNS,
+            "is_current": table.code == domain.current_code(batch.call, batch.authority),
+            "scans": table.scans.all(),
+            "reopen_form": ReasonForm() if request.user.has_perm("review.reopen_batch") else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def table_file(request, pk, fmt):
+    table = _table(request, pk)
+    field, content_type = {
+        "xlsx": (table.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "pdf": (table.pdf, "application/pdf"),
+    }[fmt]
+    if not field:
+        raise Http404
+    return download_response(field, f"{tables.title(table)}-{table.code}.{fmt}", content_type)
+
+
+@login_required
+@require_GET
+def scan_file(request, pk):
+    scan = get_object_or_404(StampedScan.objects.select_related("table__batch__authority"), pk=pk)
+    _require(request, "review.view_batch", scan.table.batch)
+    return download_response(scan.file, scan.original_name, scan.content_type)
