@@ -3,7 +3,6 @@
 import datetime as dt
 import io
 import itertools
-from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
@@ -13,6 +12,7 @@ from keyprojects.applications import domain
 from keyprojects.applications.models import AttachmentKind
 from keyprojects.calls.reference import call_spec, load_call
 from keyprojects.core.clock import now
+from keyprojects.core.demo import SAMPLE_PROJECT
 from keyprojects.orgs.models import Organisation, Region, User
 
 PASSWORD = "Test-password-2026"
@@ -79,35 +79,10 @@ def pdf_upload(name="批复.pdf") -> SimpleUploadedFile:
 
 
 COMPLETE_VALUES = {
+    **SAMPLE_PROJECT,
     "name": "玄武区城市运行一网统管平台",
-    "summary": "以数据汇聚和智能分析支撑城市运行管理",
-    "construction_content": "建设城市运行管理中心、数据中台和十二个应用场景。",
-    "innovation": "首创街道级事件闭环处置机制。",
-    "technologies": ["ai", "big_data", "iot"],
-    "core_technology": "自主研发事件智能分拨引擎。",
-    "domestic_products": "国产服务器、操作系统和数据库。",
-    "security_level": "3",
-    "security_protection": "按等保三级建设，部署态势感知。",
-    "problems_solved": "解决多头受理、推诿扯皮问题。",
-    "users_served": "全区65万居民",
-    "economic_benefit": "每年节约运维费用300万元。",
-    "social_benefit": "事件处置时长缩短40%。",
-    "promotion_prospects": "可在全省区县推广。",
-    "in_it_plan": True,
-    "it_plan_name": "玄武区“十四五”信息化发展规划",
-    "approval_document_no": "玄发改〔2019〕12号",
-    "management_systems": ["legal_person", "tendering", "supervision"],
-    "total_investment": Decimal("1200.00"),
-    "civil_works_investment": Decimal("200.00"),
-    "funding_sources": "区级财政资金",
-    "investment_completed": Decimal("600.00"),
     "start_month": dt.date(2019, 3, 1),
     "planned_completion_month": dt.date(2021, 3, 1),
-    "contact_name": "王五",
-    "contact_phone": "13800000000",
-    "contact_email": "wangwu@example.com",
-    "declares_whole_project": True,
-    "declares_truthful": True,
 }
 
 

@@ -1,11 +1,18 @@
 """Demo data for `make run`: a call open today and an account for every role."""
 
 import datetime as dt
+import io
+from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from pypdf import PdfWriter
 from stdnum.cn import uscc
 
+from keyprojects.applications import domain as applications
+from keyprojects.applications.models import AttachmentKind
+from keyprojects.calls.models import Call
 from keyprojects.calls.reference import call_spec, load_call
 from keyprojects.core.clock import CHINA, china_midnight, now
 from keyprojects.orgs.models import OFFICE_GROUP, Authority, Organisation, Region, User
@@ -42,13 +49,56 @@ DEMO_ORGANISATIONS = [
     ),
 ]
 
+DEMO_ORGANISATIONS.append(
+    ("12320322MB1PXQ334", "沛县大数据中心", Organisation.Kind.INSTITUTION, "320322", None)
+)
+
 DEMO_USERS = [
     # (username, full name, organisation index or None, role description)
     ("applicant", "王晓明", 0, "申报单位（南京市玄武区企业）"),
     ("applicant2", "李娜", 0, "同一申报单位的第二个账号"),
     ("applicant_sz", "陈刚", 1, "另一申报单位（苏州市虎丘区企业）"),
-    ("applicant_soe", "赵磊", 2, "省属企业（主管部门：省交通运输厅）"),
+    ("applicant_soe", "赵磊", 2, "省属企业（主管部门：省交通运输厅），已提交一个项目"),
+    ("applicant_px", "孙丽", 3, "县属事业单位（徐州市沛县），已提交一个项目"),
 ]
+
+DEMO_REVIEWERS = [
+    # (username, full name, authority, role description)
+    ("reviewer_nj", "周审核", "南京市信息化主管部门", "设区市审核员（南京市，审核市辖区项目）"),
+    ("reviewer_px", "吴审核", "徐州市沛县信息化主管部门", "县(市)审核员（沛县）"),
+    ("reviewer_xz", "郑审核", "徐州市信息化主管部门", "设区市审核员（徐州市，可查看沛县抄报件）"),
+    ("reviewer_jt", "冯审核", "省交通运输厅", "省级部门审核员（省交通运输厅）"),
+]
+
+# A complete project, used for the demo's submitted applications (and by the tests).
+SAMPLE_PROJECT = {
+    "summary": "以数据汇聚和智能分析支撑城市运行管理",
+    "construction_content": "建设城市运行管理中心、数据中台和十二个应用场景。",
+    "innovation": "首创街道级事件闭环处置机制。",
+    "technologies": ["ai", "big_data", "iot"],
+    "core_technology": "自主研发事件智能分拨引擎。",
+    "domestic_products": "国产服务器、操作系统和数据库。",
+    "security_level": "3",
+    "security_protection": "按等保三级建设，部署态势感知。",
+    "problems_solved": "解决多头受理、推诿扯皮问题。",
+    "users_served": "全区65万居民",
+    "economic_benefit": "每年节约运维费用300万元。",
+    "social_benefit": "事件处置时长缩短40%。",
+    "promotion_prospects": "可在全省区县推广。",
+    "in_it_plan": True,
+    "it_plan_name": "“十四五”信息化发展规划",
+    "approval_document_no": "发改〔2025〕12号",
+    "management_systems": ["legal_person", "tendering", "supervision"],
+    "total_investment": Decimal("1200.00"),
+    "civil_works_investment": Decimal("200.00"),
+    "funding_sources": "财政资金",
+    "investment_completed": Decimal("600.00"),
+    "contact_name": "王五",
+    "contact_phone": "13800000000",
+    "contact_email": "wangwu@example.com",
+    "declares_whole_project": True,
+    "declares_truthful": True,
+}
 
 
 @transaction.atomic
@@ -89,6 +139,15 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
     for username, full_name, org_index, role in DEMO_USERS:
         _user(username, full_name=full_name, organisation=organisations[org_index])
         accounts.append((username, DEMO_PASSWORD, role))
+    for username, full_name, authority, role in DEMO_REVIEWERS:
+        _user(username, full_name=full_name, authority=Authority.objects.get(name=authority))
+        accounts.append((username, DEMO_PASSWORD, role))
+    call = Call.objects.get(slug="demo")
+    for username, project in [
+        ("applicant_px", "沛县智慧农业大数据平台"),
+        ("applicant_soe", "江苏高速公路智慧养护平台"),
+    ]:
+        _submitted_application(call, User.objects.get(username=username), project)
     office = _user("office", full_name="省信息化办", is_staff=True)
     group, _ = Group.objects.get_or_create(name=OFFICE_GROUP)
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=["calls"]))
@@ -97,6 +156,41 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
     _user("admin", full_name="系统管理员", is_staff=True, is_superuser=True)
     accounts.append(("admin", DEMO_PASSWORD, "系统管理员"))
     return accounts
+
+
+def _submitted_application(call, user, name):
+    """A complete application, submitted, unless the organisation already has one."""
+    if call.applications.filter(organisation=user.organisation).exists():
+        return
+    application = applications.start_application(call, user)
+    values = {
+        **SAMPLE_PROJECT,
+        "name": name,
+        "category": call.categories.first(),
+        "start_month": call.earliest_start.replace(month=3),
+        "planned_completion_month": call.earliest_start.replace(
+            year=call.earliest_start.year + 2, month=3
+        ),
+    }
+    applications.save_draft(
+        application,
+        values,
+        None,
+        by=user,
+        expected_version=application.version,
+        editor_token="demo",
+    )
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    applications.add_attachment(
+        application,
+        AttachmentKind.APPROVAL,
+        SimpleUploadedFile("立项批复.pdf", buffer.getvalue()),
+        by=user,
+    )
+    applications.submit(application, by=user)
 
 
 def _user(username, **fields):
