@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "keyprojects.documents",
     "keyprojects.applications",
     "keyprojects.review",
+    "keyprojects.notifications",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "keyprojects.core.context_processors.site",
+                "keyprojects.notifications.context_processors.notifications",
             ],
         },
     },

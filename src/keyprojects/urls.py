@@ -9,6 +9,7 @@ urlpatterns = [
     path("calls/", include("keyprojects.calls.urls")),
     path("applicant/", include("keyprojects.applications.urls")),
     path("review/", include("keyprojects.review.urls")),
+    path("notifications/", include("keyprojects.notifications.urls")),
     path("accounts/", include("keyprojects.orgs.urls")),
     path(
         "accounts/login/",

@@ -7,13 +7,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.audit.domain import record
 from keyprojects.calls.domain import ensure_window_open
 from keyprojects.core.clock import now
 from keyprojects.documents.uploads import inspect_upload
+from keyprojects.notifications.domain import notify
 from keyprojects.orgs.credit_code import validate_credit_code
+from keyprojects.orgs.models import User
 from keyprojects.orgs.routing import NoAuthority, route
 
 from . import workflow
@@ -427,7 +430,15 @@ def submit(application, *, by, at=None):
             ) from None
         locked.authority, locked.copy_authority = destination.authority, destination.copy_to
 
-    return workflow.perform(application, "submit", by=by, at=at, check=check)
+    submitted = workflow.perform(application, "submit", by=by, at=at, check=check)
+    if submitted.previous_status == workflow.Status.RETURNED:
+        notify(
+            User.objects.filter(authority=submitted.authority),
+            _("退回修改的项目“%(name)s”（%(org)s）已重新提交。")
+            % {"name": submitted.name, "org": submitted.organisation},
+            url=reverse("review:application", args=[submitted.pk]),
+        )
+    return submitted
 
 
 def withdraw(application, *, by, at=None, reason=""):

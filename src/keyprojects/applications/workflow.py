@@ -143,6 +143,7 @@ def perform(application, name, *, by, at=None, reason="", check=None):
         if check is not None:
             check(locked)
         from_state = locked.status
+        locked.previous_status = from_state  # for callers that react to where it came from
         locked.status = transition.target
         locked.version += 1
         if transition.target == Status.SUBMITTED:

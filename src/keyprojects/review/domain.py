@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.applications import workflow
@@ -13,11 +14,19 @@ from keyprojects.audit.domain import history, record
 from keyprojects.calls.domain import ensure_before_recommendation_deadline
 from keyprojects.core.clock import china_time, now
 from keyprojects.documents.uploads import FileKind, inspect_upload
+from keyprojects.notifications.domain import notify
 
 from . import scans
 from .models import RecommendationBatch, StampedScan, SummaryTable
 
-DECISIONS = {"recommend", "not_recommend", "return"}
+DECISION_MESSAGES = {
+    "recommend": _("您的申报项目“%(name)s”已获%(authority)s推荐。"),
+    "not_recommend": _("您的申报项目“%(name)s”未获%(authority)s推荐：%(reason)s"),
+    "return": _(
+        "您的申报项目“%(name)s”被%(authority)s退回修改：%(reason)s。请在申报截止前修改后重新提交。"
+    ),
+}
+DECISIONS = set(DECISION_MESSAGES)
 
 
 class BatchLocked(Exception):
@@ -59,7 +68,14 @@ def decide(application, action, *, by, reason="", at=None):
     def check(locked):
         ensure_batch_open(locked.call, locked.authority)
 
-    return workflow.perform(application, action, by=by, at=at, reason=reason, check=check)
+    decided = workflow.perform(application, action, by=by, at=at, reason=reason, check=check)
+    notify(
+        decided.organisation.users.all(),
+        DECISION_MESSAGES[action]
+        % {"name": decided.name, "authority": decided.authority, "reason": reason},
+        url=reverse("applications:detail", args=[decided.pk]),
+    )
+    return decided
 
 
 def batch_recommend(applications, *, by, at=None):

@@ -1,0 +1,7 @@
+from .domain import unread_count
+
+
+def notifications(request):
+    if not request.user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(request.user)}
