@@ -60,3 +60,8 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ReviewerImportForm(forms.Form):
+    file = forms.FileField(label=_("审核员名单（.xlsx）"))
+    dry_run = forms.BooleanField(label=_("仅检查，不导入"), required=False, initial=True)

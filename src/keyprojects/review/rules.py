@@ -55,3 +55,4 @@ rules.add_perm(
 )
 rules.add_perm("review.manage_batch", is_reviewer & batch_of_users_authority)
 rules.add_perm("review.reopen_batch", is_office)
+rules.add_perm("review.import_reviewers", is_office)

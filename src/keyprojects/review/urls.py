@@ -22,4 +22,5 @@ urlpatterns = [
     path("tables/<uuid:pk>/xlsx/", views.table_file, {"fmt": "xlsx"}, name="table_xlsx"),
     path("tables/<uuid:pk>/pdf/", views.table_file, {"fmt": "pdf"}, name="table_pdf"),
     path("scans/<uuid:pk>/", views.scan_file, name="scan"),
+    path("import-reviewers/", views.import_reviewer_accounts, name="import_reviewers"),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,8 +15,8 @@ from keyprojects.calls.queries import published_calls
 from keyprojects.documents.responses import download_response
 from keyprojects.orgs.models import Region
 
-from . import domain, tables
-from .forms import DecisionForm, QueueFilter, ReasonForm, ScanForm
+from . import domain, imports, tables
+from .forms import DecisionForm, QueueFilter, ReasonForm, ReviewerImportForm, ScanForm
 from .models import RecommendationBatch, StampedScan, SummaryTable
 from .queries import queue, status_counts, visible_to_reviewer
 
@@ -288,3 +289,28 @@ def scan_file(request, pk):
     scan = get_object_or_404(StampedScan.objects.select_related("table__batch__authority"), pk=pk)
     _require(request, "review.view_batch", scan.table.batch)
     return download_response(scan.file, scan.original_name, scan.content_type)
+
+
+@login_required
+def import_reviewer_accounts(request):
+    _require(request, "review.import_reviewers")
+    form = ReviewerImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = imports.check(imports.read_rows(form.cleaned_data["file"]))
+        except imports.BadSheet as error:
+            messages.error(request, str(error))
+        else:
+            context["rows"] = rows
+            context["rejected"] = [row for row in rows if row.errors]
+            if not form.cleaned_data["dry_run"]:
+                created = imports.import_reviewers(
+                    rows, by=request.user, site_url=settings.SITE_URL
+                )
+                messages.success(
+                    request,
+                    _("已导入 %(n)d 个审核员账号，并已发送设置密码的邮件。") % {"n": len(created)},
+                )
+                context["created"] = created
+    return render(request, "review/import_reviewers.html", context)
