@@ -10,7 +10,7 @@ from keyprojects.core.clock import china_time, now
 from .domain import applicant_snapshot
 from .forms import FORM_SECTIONS
 from .models import Application, ManagementSystem, Technology
-from .workflow import Status
+from .workflow import TRANSITIONS, Status
 
 APPLICANT_ROWS = [
     ("name", _("单位名称")),
@@ -56,7 +56,7 @@ def history_rows(application):
         rows.append(
             (
                 event,
-                EVENT_LABELS.get(event.action, event.action),
+                _action_label(event.action),
                 states.get(event.from_state, event.from_state),
                 states.get(event.to_state, event.to_state),
                 detail,
@@ -65,9 +65,22 @@ def history_rows(application):
     return [(*row[:4], _field_labels(row[4])) for row in rows]
 
 
+def _action_label(action):
+    if action in EVENT_LABELS:
+        return EVENT_LABELS[action]
+    transition = TRANSITIONS.get(action)
+    return transition.label if transition else action
+
+
+# A first save fills in most of the form: say how much rather than list every field.
+MANY_FIELDS = 8
+
+
 def _field_labels(names):
     if not names:
         return ""
+    if len(names) > MANY_FIELDS:
+        return _("填写了 %(n)d 项内容") % {"n": len(names)}
     labels = {
         f.name: str(f.verbose_name)
         for f in Application._meta.get_fields()

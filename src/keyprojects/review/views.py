@@ -13,7 +13,7 @@ from keyprojects.applications.workflow import Status, TransitionRefused
 from keyprojects.calls.domain import RecommendationClosed
 from keyprojects.calls.queries import published_calls
 from keyprojects.documents.responses import download_response
-from keyprojects.orgs.models import Region
+from keyprojects.orgs.models import Authority, Region
 
 from . import domain, imports, tables
 from .forms import DecisionForm, QueueFilter, ReasonForm, ReviewerImportForm, ScanForm
@@ -57,7 +57,14 @@ def review_queue(request):
     filters = QueueFilter(request.GET or None, call=call, counties=counties)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     applications = list(queue(request.user, call, **{k: v for k, v in criteria.items() if v}))
-    batch = domain.batch_for(call, authority)
+    batch = RecommendationBatch.objects.filter(call=call, authority=authority).first()
+    locked = batch is not None and batch.is_submitted
+    for application in applications:
+        application.selectable = (
+            not locked
+            and application.authority_id == authority.pk
+            and application.status == Status.SUBMITTED
+        )
     return render(
         request,
         "review/queue.html",
@@ -71,6 +78,7 @@ def review_queue(request):
                 (Status(status).label, n) for status, n in status_counts(request.user, call).items()
             ],
             "batch": batch,
+            "selectable": any(a.selectable for a in applications),
         },
     )
 
@@ -124,6 +132,8 @@ def batch_recommend(request, slug):
     _require(request, "review.view_queue")
     chosen = visible_to_reviewer(request.user).filter(call=call, pk__in=request.POST.getlist("ids"))
     allowed = [a for a in chosen if request.user.has_perm("review.decide", a)]
+    if not allowed:
+        messages.info(request, _("请先勾选要推荐的项目。"))
     done, refused = domain.batch_recommend(allowed, by=request.user)
     if done:
         messages.success(request, _("已推荐 %(n)d 个项目。") % {"n": len(done)})
@@ -167,7 +177,22 @@ def _batch_context(batch):
         "scan": domain.current_scan(batch),
         "scans": StampedScan.objects.filter(table__batch=batch).select_related("table")[:10],
         "scan_form": ScanForm(),
+        "county_batches": _county_batches(batch),
     }
+
+
+def _county_batches(batch):
+    """For a city: how its counties stand, with their sent tables (the 抄报 copies)."""
+    if batch.authority.kind != Authority.Kind.CITY:
+        return []
+    counties = Authority.objects.filter(
+        kind=Authority.Kind.COUNTY, region__parent=batch.authority.region_id
+    ).order_by("region_id")
+    sent = {
+        b.authority_id: b
+        for b in RecommendationBatch.objects.filter(call=batch.call, authority__in=counties)
+    }
+    return [(county, sent.get(county.pk)) for county in counties]
 
 
 @login_required
