@@ -128,3 +128,36 @@ def _blank_pdf():
     from ..factories import pdf_bytes
 
     return pdf_bytes()
+
+
+def test_tampered_batch_recommend_ids_are_ignored(client, call, county_reviewer, submitted):
+    from django.urls import reverse
+
+    from ..factories import PASSWORD
+
+    client.login(username=county_reviewer.username, password=PASSWORD)
+    response = client.post(
+        reverse("review:batch_recommend", args=[call.slug]), {"ids": ["abc", str(submitted[0].pk)]}
+    )
+    assert response.status_code == 302
+    submitted[0].refresh_from_db()
+    assert submitted[0].status == "recommended"
+
+
+def test_reopening_a_batch_never_sent_says_so(client, call, county):
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from keyprojects.orgs.models import OFFICE_GROUP
+
+    from ..factories import PASSWORD, make_user
+
+    office = make_user(None, is_staff=True)
+    office.groups.add(Group.objects.create(name=OFFICE_GROUP))
+    client.login(username=office.username, password=PASSWORD)
+    batch = domain.batch_for(call, county)
+    response = client.post(
+        reverse("review:reopen_batch", args=[batch.pk]), {"reason": "x"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "该推荐尚未报送" in response.content.decode()

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keyprojects.applications.printing import application_context, history_rows
 from keyprojects.applications.workflow import Status, TransitionRefused
@@ -125,12 +127,25 @@ def decide(request, pk):
     return redirect("review:application", pk=pk)
 
 
+def _uuids(values):
+    """The values that are UUIDs; a tampered form must not crash the page."""
+    result = []
+    for value in values:
+        try:
+            result.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return result
+
+
 @login_required
 @require_POST
 def batch_recommend(request, slug):
     call = _call(request, slug)
     _require(request, "review.view_queue")
-    chosen = visible_to_reviewer(request.user).filter(call=call, pk__in=request.POST.getlist("ids"))
+    chosen = visible_to_reviewer(request.user).filter(
+        call=call, pk__in=_uuids(request.POST.getlist("ids"))
+    )
     allowed = [a for a in chosen if request.user.has_perm("review.decide", a)]
     if not allowed:
         messages.info(request, _("请先勾选要推荐的项目。"))
@@ -264,7 +279,10 @@ def reopen_batch(request, pk):
         messages.success(
             request, _("已退回 %(authority)s 重新报送。") % {"authority": batch.authority}
         )
-    return redirect("review:table", pk=batch.submitted_table_id or batch.tables.first().pk)
+    table = batch.submitted_table or batch.tables.first()
+    if table is None:
+        return redirect("admin:review_recommendationbatch_changelist")
+    return redirect("review:table", pk=table.pk)
 
 
 def _table(request, pk):
@@ -317,6 +335,7 @@ def scan_file(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def import_reviewer_accounts(request):
     _require(request, "review.import_reviewers")
     form = ReviewerImportForm(request.POST or None, request.FILES or None)
