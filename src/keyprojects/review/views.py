@@ -281,7 +281,7 @@ def reopen_batch(request, pk):
         )
     table = batch.submitted_table or batch.tables.first()
     if table is None:
-        return redirect("admin:review_recommendationbatch_changelist")
+        return redirect("home")
     return redirect("review:table", pk=table.pk)
 
 
