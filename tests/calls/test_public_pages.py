@@ -105,4 +105,5 @@ def test_window_end_is_shown_as_24_00_of_the_last_day(client, regions):
     assert call.last_day == dt.date(2020, 7, 20)
     page = client.get(reverse("calls:detail", args=["2020"])).content.decode()
     assert "2020年7月20日 24:00" in page
+    assert "2020-07-31 24:00" in page  # the recommendation deadline, as the notice writes it
     assert now() > call.window_closes_at

@@ -1,6 +1,8 @@
 from django import forms, template
 from django.utils.translation import gettext as _
 
+from keyprojects.calls.domain import format_deadline
+
 register = template.Library()
 
 
@@ -40,3 +42,9 @@ def duration_zh(delta):
     if hours:
         return _("%(hours)d小时 %(minutes)d分钟") % {"hours": hours, "minutes": minutes}
     return _("%(minutes)d分钟") % {"minutes": minutes}
+
+
+@register.filter
+def deadline(instant):
+    """A deadline the way the notice writes it: midnight reads as 24:00 of the day before."""
+    return format_deadline(instant) if instant else ""
