@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from keyprojects.audit.domain import record
 from keyprojects.calls.domain import ensure_window_open
 from keyprojects.core.clock import now
-from keyprojects.documents.uploads import inspect_upload
+from keyprojects.documents.uploads import inspect_upload, safe_original_name
 from keyprojects.notifications.domain import notify
 from keyprojects.orgs.credit_code import validate_credit_code
 from keyprojects.orgs.models import User
@@ -331,7 +331,7 @@ def add_attachment(application, kind, uploaded, *, by, at=None):
     attachment = Attachment(
         application=application,
         kind=kind,
-        original_name=_safe_name(uploaded.name),
+        original_name=safe_original_name(uploaded.name, "attachment"),
         content_type=inspected.content_type,
         extension=inspected.extension,
         size=inspected.size,
@@ -390,11 +390,6 @@ def _plain(value):
     if isinstance(value, list | dict | bool | int | str) or value is None:
         return value
     return str(value)
-
-
-def _safe_name(name: str) -> str:
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name[:200] or "attachment"
 
 
 def submit(application, *, by, at=None):

@@ -304,3 +304,9 @@ def _check_office(f, max_bytes: int) -> None:
 def _is_unsafe_path(name: str) -> bool:
     path = name.replace("\\", "/")
     return path.startswith("/") or bool(re.match(r"[A-Za-z]:", path)) or ".." in path.split("/")
+
+
+def safe_original_name(name: str | None, default: str = "file") -> str:
+    """The user's file name for display and downloads only: no path, bounded length."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[:200] or default

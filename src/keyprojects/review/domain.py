@@ -13,7 +13,7 @@ from keyprojects.applications.workflow import Status
 from keyprojects.audit.domain import history, record
 from keyprojects.calls.domain import ensure_before_recommendation_deadline
 from keyprojects.core.clock import china_time, now
-from keyprojects.documents.uploads import FileKind, inspect_upload
+from keyprojects.documents.uploads import FileKind, inspect_upload, safe_original_name
 from keyprojects.notifications.domain import notify
 
 from . import scans
@@ -228,7 +228,7 @@ def accept_scan(batch, uploaded, *, typed_code="", by, at=None):
         )
     scan = StampedScan(
         table=table,
-        original_name=(uploaded.name or "scan").rsplit("/", 1)[-1][:200],
+        original_name=safe_original_name(uploaded.name, "scan"),
         content_type=inspected.content_type,
         extension=inspected.extension,
         sha256=inspected.sha256,
