@@ -40,27 +40,22 @@ CODE = re.compile(r"[0-9A-F]{4}(?:-[0-9A-F]{4}){3}")
 def people(call):
     """A 沛县 applicant with two submitted applications, and the county and city reviewers."""
     applicant = factories.make_user(factories.make_organisation(seat="320322"))
-    first = applications.submit(
-        factories.make_application(
-            call,
-            applicant,
-            name=FIRST,
-            total_investment=Decimal("1200.00"),
-            civil_works_investment=Decimal("200.00"),
-            investment_completed=Decimal("600.00"),
-        ),
-        by=applicant,
-    )
-    second = applications.submit(
-        factories.make_application(
-            call,
-            applicant,
-            name=SECOND,
-            total_investment=Decimal("850.50"),
-            civil_works_investment=Decimal("100.25"),
-            investment_completed=Decimal("300.00"),
-        ),
-        by=applicant,
+    first, second = (
+        applications.submit(
+            factories.make_application(
+                call,
+                applicant,
+                name=name,
+                total_investment=Decimal(total),
+                civil_works_investment=Decimal(civil),
+                investment_completed=Decimal(completed),
+            ),
+            by=applicant,
+        )
+        for name, total, civil, completed in [
+            (FIRST, "1200.00", "200.00", "600.00"),
+            (SECOND, "850.50", "100.25", "300.00"),
+        ]
     )
     county = factories.make_user(
         None, authority=Authority.objects.get(name="徐州市沛县信息化主管部门")

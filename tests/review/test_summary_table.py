@@ -161,3 +161,22 @@ def test_reopening_a_batch_never_sent_says_so(client, call, county):
     )
     assert response.status_code == 200
     assert "该推荐尚未报送" in response.content.decode()
+
+
+def test_table_content_queries_do_not_grow_with_rows(
+    call, county, county_reviewer, submitted, django_assert_num_queries
+):
+    from keyprojects.applications import domain as applications
+
+    from ..factories import make_application, make_organisation, make_user
+
+    domain.decide(submitted[0], "recommend", by=county_reviewer, reason="同意")
+    with django_assert_num_queries(2):  # the applications, then all their opinions
+        assert len(domain.table_content(call, county)["rows"]) == 1
+    other = make_user(make_organisation(seat="320322"))
+    third = applications.submit(make_application(call, other), by=other)
+    for application in [submitted[1], third]:
+        domain.decide(application, "recommend", by=county_reviewer, reason="同意推荐")
+    with django_assert_num_queries(2):
+        content = domain.table_content(call, county)
+    assert [row["opinion"] for row in content["rows"]] == ["同意", "同意推荐", "同意推荐"]

@@ -5,7 +5,6 @@ Run daily (cron or systemd timer): `manage.py send_reminders`.
 
 import datetime as dt
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -48,7 +47,7 @@ def _remind_applicants(call, day):
 
 def _remind_reviewers(call, day):
     pending = Application.objects.filter(call=call, status=Status.SUBMITTED)
-    users = User.objects.filter(Q(authority__routed_applications__in=pending)).distinct()
+    users = User.objects.filter(authority__routed_applications__in=pending).distinct()
     text = _(
         "“%(call)s”推荐意见将于 %(deadline)s（北京时间）截止，本单位还有未出具意见的项目。"
     ) % {"call": call.title, "deadline": format_deadline(call.recommendation_deadline)}

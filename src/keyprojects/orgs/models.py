@@ -157,10 +157,6 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
-    @property
-    def is_office(self):
-        return self.is_active and self.groups.filter(name=OFFICE_GROUP).exists()
-
 
 OFFICE_GROUP = "provincial_office"
 

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.applications import workflow
+from keyprojects.applications.models import Application
 from keyprojects.applications.workflow import Status
-from keyprojects.audit.domain import history, record
+from keyprojects.audit.domain import record
+from keyprojects.audit.models import Event
 from keyprojects.calls.domain import ensure_before_recommendation_deadline
 from keyprojects.core.clock import china_time, now
 from keyprojects.documents.uploads import FileKind, inspect_upload, safe_original_name
@@ -114,7 +116,9 @@ def recommended(call, authority):
 def table_content(call, authority) -> dict:
     """Everything the printed table shows, in a canonical form the code is derived from."""
     rows, total, informatisation = [], 0, 0
-    for serial, application in enumerate(recommended(call, authority), start=1):
+    applications = list(recommended(call, authority))
+    opinions = _recommendation_opinions(applications)
+    for serial, application in enumerate(applications, start=1):
         rows.append(
             {
                 "serial": serial,
@@ -127,7 +131,7 @@ def table_content(call, authority) -> dict:
                 "informatisation_investment": f"{application.informatisation_investment:.2f}",
                 "period": _period(application),
                 "contact": f"{application.contact_name} {application.contact_phone}",
-                "opinion": _latest_reason(application),
+                "opinion": opinions.get(str(application.pk), ""),
             }
         )
         total += application.total_investment
@@ -148,9 +152,14 @@ def _period(application):
     return f"{start:%Y.%m}—{end:%Y.%m}"
 
 
-def _latest_reason(application):
-    event = history(application).filter(action="recommend").order_by("-at").first()
-    return event.reason if event else ""
+def _recommendation_opinions(applications) -> dict:
+    """The latest recommendation opinion of each application, in one query."""
+    events = Event.objects.filter(
+        target_type=Application._meta.label_lower,
+        target_id__in=[str(a.pk) for a in applications],
+        action="recommend",
+    ).order_by("at")
+    return {event.target_id: event.reason for event in events}  # later ones win
 
 
 def verification_code(content: dict) -> str:
@@ -254,9 +263,9 @@ def accept_scan(batch, uploaded, *, typed_code="", by, at=None):
     return scan
 
 
-def current_scan(batch):
-    """The newest scan that certifies the table as it is now, if any."""
-    code = current_code(batch.call, batch.authority)
+def current_scan(batch, code=None):
+    """The newest scan that certifies the table as it is now (`code`, if known), if any."""
+    code = code or current_code(batch.call, batch.authority)
     return (
         StampedScan.objects.filter(table__batch=batch, table__code=code)
         .select_related("table")

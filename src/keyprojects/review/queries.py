@@ -1,4 +1,4 @@
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Value
 
 from keyprojects.applications.models import Application, Attachment
 from keyprojects.applications.workflow import REVIEWABLE
@@ -15,12 +15,11 @@ def visible_to_reviewer(user):
 
 def with_required_attachments(queryset, call):
     """Annotate `missing_attachments` (True when a kind the call requires is absent)."""
+    if not call.required_attachment_kinds:
+        return queryset.annotate(missing_attachments=Value(False))
     missing = Q()
     for kind in call.required_attachment_kinds:
-        has_kind = Exists(Attachment.objects.filter(application=OuterRef("pk"), kind=kind))
-        missing |= ~Q(has_kind)
-    if not call.required_attachment_kinds:
-        return queryset.annotate(missing_attachments=Q(pk__isnull=True))
+        missing |= ~Exists(Attachment.objects.filter(application=OuterRef("pk"), kind=kind))
     return queryset.annotate(missing_attachments=missing)
 
 

@@ -183,13 +183,14 @@ def batch_page(request, slug):
 
 
 def _batch_context(batch):
+    code = domain.current_code(batch.call, batch.authority)
     return {
         "batch": batch,
         "call": batch.call,
         "recommended": domain.recommended(batch.call, batch.authority),
-        "current_code": domain.current_code(batch.call, batch.authority),
+        "current_code": code,
         "tables": batch.tables.all()[:10],
-        "scan": domain.current_scan(batch),
+        "scan": domain.current_scan(batch, code),
         "scans": StampedScan.objects.filter(table__batch=batch).select_related("table")[:10],
         "scan_form": ScanForm(),
         "county_batches": _county_batches(batch),
