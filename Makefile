@@ -29,15 +29,21 @@ migrate: setup
 demo: migrate
 	$(MANAGE) load_demo
 
+# The task worker (summary tables and other background work) runs beside gunicorn and
+# stops with it.
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	$(MANAGE) db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn keyprojects.wsgi --pythonpath src --bind $(HOST):$(PORT) \
 		--workers 2 --threads 4 --access-logfile -
 
-# Browser journeys need Debian's Chromium; install it when missing (the machines run as root).
+# Browser journeys need Debian's Chromium, and pdftoppm (poppler-utils) to keep a picture
+# of the generated PDFs; install them when missing (the machines run as root).
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { \
+		apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils; }
 
 test: setup chromium
 	$(VENV)/bin/ruff check .

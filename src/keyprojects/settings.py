@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "keyprojects.core",
     "keyprojects.audit",
@@ -121,6 +123,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Background tasks -----------------------------------------------------------------
+# Django's Tasks API; by default tasks are rows in the project database, run by
+# `manage.py db_worker` (started by `make run`). Enqueued inside the caller's transaction,
+# so a task exists exactly when the change that needs it was committed.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("KEYPROJECTS_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
 
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "orgs.User"

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pypdfium2
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 from PIL import ImageDraw
 from playwright.sync_api import expect
@@ -126,9 +127,11 @@ def pdf_page1_png(pdf_path, name):
 
 
 def test_county_returns_applicant_revises_county_recommends_and_sends_city_reads_copy(
-    page, call, people, tmp_path, artifacts
+    page, call, people, tmp_path, artifacts, settings
 ):
     first = people["first"]
+    # As under `make run`: the summary table is rendered by the database task worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
     # 1. The county reviewer's queue lists both submitted applications.
     log_in(page, people["county"], r"/review/$")
@@ -223,11 +226,18 @@ def test_county_returns_applicant_revises_county_recommends_and_sends_city_reads
     expect(current.locator("li")).to_have_count(2)
     expect(page.get_by_role("button", name="报送省信息化办")).to_be_disabled()
     page.get_by_role("button", name="生成汇总表").click()
-    generated = alert(page, "汇总表已生成")
+    generated = alert(page, "正在生成")
     expect(generated).to_be_visible()
     code = CODE.search(generated.inner_text()).group()
     expect(current).to_contain_text(code)
     listed = page.locator("li", has_text=code)
+    expect(listed.get_by_role("progressbar")).to_be_visible()
+    expect(listed).to_contain_text("排队等待后台任务")
+    shot(page, "review-10-batch-generating")
+    # The worker renders the files; the page, polling, shows them without a reload.
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*")
+    expect(listed.get_by_role("link", name="PDF", exact=True)).to_be_visible()
+    expect(listed.get_by_role("progressbar")).to_have_count(0)
     expect(listed.get_by_text("当前版本")).to_be_visible()
     shot(page, "review-10-batch-generated")
     table = SummaryTable.objects.get(code=code)

@@ -46,11 +46,16 @@ def _local_fonts_only(url, *args, **kwargs):
     return default_url_fetcher(url, *args, **kwargs)
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+def lay_out(template_name: str, context: dict):
+    """The laid-out WeasyPrint document: the slow half of making a PDF (for progress)."""
     from weasyprint import HTML
 
     font_config, font_css = _fonts()
     html = render_to_string(template_name, context)
-    return HTML(string=html, url_fetcher=_local_fonts_only).write_pdf(
+    return HTML(string=html, url_fetcher=_local_fonts_only).render(
         stylesheets=[font_css], font_config=font_config
     )
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    return lay_out(template_name, context).write_pdf()

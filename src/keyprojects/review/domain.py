@@ -18,7 +18,7 @@ from keyprojects.core.clock import china_time, now
 from keyprojects.documents.uploads import FileKind, inspect_upload, safe_original_name
 from keyprojects.notifications.domain import notify
 
-from . import scans
+from . import scans, tasks
 from .models import RecommendationBatch, StampedScan, SummaryTable
 
 DECISION_MESSAGES = {
@@ -175,7 +175,7 @@ def current_code(call, authority) -> str:
 
 
 def start_table(batch, *, by, at=None) -> SummaryTable:
-    """Record a new table version; its files are rendered by documents (see tables.py)."""
+    """Record a new table version and queue the rendering of its files (tasks.py)."""
     if batch.is_submitted:
         raise BatchLocked(batch)
     ensure_before_recommendation_deadline(batch.call, at)
@@ -191,6 +191,8 @@ def start_table(batch, *, by, at=None) -> SummaryTable:
             generated_by=by,
         )
         record(batch, "generate_table", actor=by, data={"table": str(table.pk), "code": table.code})
+        # In the same transaction: the version and the task that renders it exist together.
+        tasks.render_summary_table.enqueue(str(table.pk))
     return table
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("calls/<slug:slug>/submit/", views.submit_batch, name="submit_batch"),
     path("batches/<uuid:pk>/reopen/", views.reopen_batch, name="reopen_batch"),
     path("tables/<uuid:pk>/", views.table_page, name="table"),
+    path("tables/<uuid:pk>/progress/", views.table_progress, name="table_progress"),
     path("tables/<uuid:pk>/xlsx/", views.table_file, {"fmt": "xlsx"}, name="table_xlsx"),
     path("tables/<uuid:pk>/pdf/", views.table_file, {"fmt": "pdf"}, name="table_pdf"),
     path("scans/<uuid:pk>/", views.scan_file, name="scan"),

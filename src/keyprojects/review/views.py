@@ -220,8 +220,10 @@ def generate_table(request, slug):
     except REVIEW_ERRORS as error:
         messages.error(request, str(error))
     else:
-        tables.render_files(table)
-        messages.success(request, _("汇总表已生成，校验码 %(code)s。") % {"code": table.code})
+        messages.success(
+            request,
+            _("汇总表（校验码 %(code)s）正在生成，完成后可在下方下载。") % {"code": table.code},
+        )
     return redirect("review:batch", slug=slug)
 
 
@@ -312,6 +314,15 @@ def table_page(request, pk):
             "reopen_form": ReasonForm() if request.user.has_perm("review.reopen_batch") else None,
         },
     )
+
+
+@login_required
+@require_GET
+def table_progress(request, pk):
+    """The table's line on the batch page; polled by htmx while the files are rendered."""
+    table = _table(request, pk)
+    current = domain.current_code(table.batch.call, table.batch.authority)
+    return render(request, "review/_table_item.html", {"t": table, "current_code": current})
 
 
 @login_required
