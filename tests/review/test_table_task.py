@@ -29,6 +29,8 @@ def batch(call, county, county_reviewer, submitted):
 
 
 def run_worker():
+    # The worker closes the database connection between tasks, as in production; the tests
+    # that call it therefore run with committed transactions (django_db(transaction=True)).
     call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*")
 
 
@@ -38,6 +40,7 @@ def progress_fragment(client, table):
     return response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_generating_queues_a_task_that_the_worker_runs(
     database_tasks, client, batch, county_reviewer
 ):
@@ -70,6 +73,7 @@ def test_generating_queues_a_task_that_the_worker_runs(
     assert reverse("review:table_xlsx", args=[table.pk]) in fragment
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_rendering_is_shown_and_can_be_generated_again(
     database_tasks, client, batch, county_reviewer, monkeypatch
 ):
