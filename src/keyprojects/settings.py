@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "keyprojects.documents",
     "keyprojects.applications",
     "keyprojects.review",
+    "keyprojects.selection",
+    "keyprojects.experts",
+    "keyprojects.notices",
     "keyprojects.notifications",
 ]
 

@@ -9,6 +9,9 @@ urlpatterns = [
     path("calls/", include("keyprojects.calls.urls")),
     path("applicant/", include("keyprojects.applications.urls")),
     path("review/", include("keyprojects.review.urls")),
+    path("selection/", include("keyprojects.selection.urls")),
+    path("experts/", include("keyprojects.experts.urls")),
+    path("notices/", include("keyprojects.notices.urls")),
     path("notifications/", include("keyprojects.notifications.urls")),
     path("accounts/", include("keyprojects.orgs.urls")),
     path(

@@ -24,12 +24,24 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("退回修改")
     RECOMMENDED = "recommended", _("已推荐")
     NOT_RECOMMENDED = "not_recommended", _("不予推荐")
+    CHECK_PASSED = "check_passed", _("形式审查通过")
+    CHECK_FAILED = "check_failed", _("形式审查未通过")
+    SELECTED = "selected", _("入选")
+    NOT_SELECTED = "not_selected", _("未入选")
 
 
 # The applicant may edit in these states (while the window is open).
 EDITABLE = {Status.DRAFT, Status.WITHDRAWN, Status.RETURNED}
+# Recommended by the local authority, whatever the province has made of it since.
+RECOMMENDED_ONWARDS = {
+    Status.RECOMMENDED,
+    Status.CHECK_PASSED,
+    Status.CHECK_FAILED,
+    Status.SELECTED,
+    Status.NOT_SELECTED,
+}
 # These count towards the per-applicant limit of a call.
-COUNTED = {Status.SUBMITTED, Status.RETURNED, Status.RECOMMENDED, Status.NOT_RECOMMENDED}
+COUNTED = {Status.SUBMITTED, Status.RETURNED, Status.NOT_RECOMMENDED} | RECOMMENDED_ONWARDS
 # Reviewers see applications in these states.
 REVIEWABLE = COUNTED
 
@@ -37,6 +49,7 @@ REVIEWABLE = COUNTED
 class Deadline(models.TextChoices):
     WINDOW = "window", _("网上申报截止时间")
     RECOMMENDATION = "recommendation", _("推荐意见截止时间")
+    NONE = "none", _("无截止时间")  # the provincial office's own stages
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +108,42 @@ TRANSITIONS = {
             label=_("退回修改"),
             needs_reason=True,
         ),
+        # --- The provincial office: formal check (selection app) ---
+        Transition(
+            "pass_check",
+            frozenset({Status.RECOMMENDED, Status.CHECK_FAILED}),
+            Status.CHECK_PASSED,
+            "selection.formal_check",
+            Deadline.NONE,
+            label=_("形式审查通过"),
+        ),
+        Transition(
+            "fail_check",
+            frozenset({Status.RECOMMENDED, Status.CHECK_PASSED}),
+            Status.CHECK_FAILED,
+            "selection.formal_check",
+            Deadline.NONE,
+            label=_("形式审查不通过"),
+            needs_reason=True,
+        ),
+        # --- The provincial office: decision and public notice (notices app) ---
+        Transition(
+            "select",
+            frozenset({Status.CHECK_PASSED, Status.NOT_SELECTED}),
+            Status.SELECTED,
+            "notices.decide",
+            Deadline.NONE,
+            label=_("确定入选"),
+        ),
+        Transition(
+            "not_select",
+            frozenset({Status.CHECK_PASSED, Status.SELECTED}),
+            Status.NOT_SELECTED,
+            "notices.decide",
+            Deadline.NONE,
+            label=_("确定不入选"),
+            needs_reason=True,
+        ),
     ]
 }
 
@@ -111,7 +160,7 @@ class TransitionRefused(Exception):
 def ensure_deadline(call, deadline, at):
     if deadline == Deadline.WINDOW:
         ensure_window_open(call, at)
-    else:
+    elif deadline == Deadline.RECOMMENDATION:
         ensure_before_recommendation_deadline(call, at)
 
 

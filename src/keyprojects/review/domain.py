@@ -107,7 +107,8 @@ TABLE_COLUMNS = [
 
 def recommended(call, authority):
     return (
-        call.applications.filter(authority=authority, status=Status.RECOMMENDED)
+        # The province's later verdicts do not change what the authority recommended.
+        call.applications.filter(authority=authority, status__in=workflow.RECOMMENDED_ONWARDS)
         .select_related("organisation", "category")
         .order_by("submitted_at", "pk")
     )
