@@ -126,6 +126,15 @@ TRANSITIONS = {
             label=_("形式审查不通过"),
             needs_reason=True,
         ),
+        Transition(
+            "return_to_authority",
+            frozenset({Status.RECOMMENDED, Status.CHECK_PASSED, Status.CHECK_FAILED}),
+            Status.SUBMITTED,
+            "selection.formal_check",
+            Deadline.NONE,
+            label=_("退回推荐单位"),
+            needs_reason=True,
+        ),
         # --- The provincial office: decision and public notice (notices app) ---
         Transition(
             "select",
@@ -157,18 +166,19 @@ class TransitionRefused(Exception):
         self.problems = list(problems)
 
 
-def ensure_deadline(call, deadline, at):
+def ensure_deadline(call, deadline, at, extended_until=None):
     if deadline == Deadline.WINDOW:
         ensure_window_open(call, at)
     elif deadline == Deadline.RECOMMENDATION:
-        ensure_before_recommendation_deadline(call, at)
+        ensure_before_recommendation_deadline(call, at, extended_until)
 
 
-def perform(application, name, *, by, at=None, reason="", check=None):
+def perform(application, name, *, by, at=None, reason="", check=None, extended_until=None):
     """Move `application` through transition `name`, atomically, recording an event.
 
     `check(locked_application)` may raise TransitionRefused with the domain's reasons;
-    it runs inside the transaction, after the locks are taken.
+    it runs inside the transaction, after the locks are taken. `extended_until` is a later
+    recommendation deadline the office granted the application's authority.
     """
     transition = TRANSITIONS[name]
     at = at or now()
@@ -181,7 +191,7 @@ def perform(application, name, *, by, at=None, reason="", check=None):
         locked = type(application).objects.select_for_update().get(pk=application.pk)
         if not by.has_perm(transition.permission, locked):
             raise PermissionDenied
-        ensure_deadline(locked.call, transition.deadline, at)
+        ensure_deadline(locked.call, transition.deadline, at, extended_until)
         if transition.needs_reason and not reason.strip():
             raise TransitionRefused(_("请填写%(action)s的理由。") % {"action": transition.label})
         if locked.status not in transition.sources:

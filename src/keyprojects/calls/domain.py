@@ -55,8 +55,12 @@ class RecommendationClosed(Exception):
         )
 
 
-def ensure_before_recommendation_deadline(call, at: dt.datetime | None = None) -> None:
-    if (at or now()) >= call.recommendation_deadline:
+def ensure_before_recommendation_deadline(
+    call, at: dt.datetime | None = None, extended_until: dt.datetime | None = None
+) -> None:
+    """`extended_until`: a later deadline the office granted one authority (review app)."""
+    deadline = max(call.recommendation_deadline, extended_until or call.recommendation_deadline)
+    if (at or now()) >= deadline:
         raise RecommendationClosed(call)
 
 

@@ -13,7 +13,7 @@ from keyprojects.applications.models import Application
 from keyprojects.applications.workflow import Status
 from keyprojects.audit.domain import record
 from keyprojects.audit.models import Event
-from keyprojects.calls.domain import ensure_before_recommendation_deadline
+from keyprojects.calls.domain import ensure_before_recommendation_deadline, format_deadline
 from keyprojects.core.clock import china_time, now
 from keyprojects.documents.uploads import FileKind, inspect_upload, safe_original_name
 from keyprojects.notifications.domain import notify
@@ -70,7 +70,18 @@ def decide(application, action, *, by, reason="", at=None):
     def check(locked):
         ensure_batch_open(locked.call, locked.authority)
 
-    decided = workflow.perform(application, action, by=by, at=at, reason=reason, check=check)
+    batch = RecommendationBatch.objects.filter(
+        call=application.call_id, authority=application.authority_id
+    ).first()
+    decided = workflow.perform(
+        application,
+        action,
+        by=by,
+        at=at,
+        reason=reason,
+        check=check,
+        extended_until=batch.extended_until if batch else None,
+    )
     notify(
         decided.organisation.users.all(),
         DECISION_MESSAGES[action]
@@ -179,7 +190,7 @@ def start_table(batch, *, by, at=None) -> SummaryTable:
     """Record a new table version and queue the rendering of its files (tasks.py)."""
     if batch.is_submitted:
         raise BatchLocked(batch)
-    ensure_before_recommendation_deadline(batch.call, at)
+    ensure_before_recommendation_deadline(batch.call, at, batch.extended_until)
     content = table_content(batch.call, batch.authority)
     if not content["rows"]:
         raise SubmitRefused(_("还没有推荐的项目，无法生成汇总表。"))
@@ -208,7 +219,7 @@ def accept_scan(batch, uploaded, *, typed_code="", by, at=None):
     """
     if batch.is_submitted:
         raise BatchLocked(batch)
-    ensure_before_recommendation_deadline(batch.call, at)
+    ensure_before_recommendation_deadline(batch.call, at, batch.extended_until)
     inspected = inspect_upload(
         uploaded, {FileKind.PDF, FileKind.JPEG, FileKind.PNG}, settings.ATTACHMENT_MAX_BYTES
     )
@@ -278,7 +289,7 @@ def current_scan(batch, code=None):
 
 def submit_to_province(batch, *, by, at=None):
     """Send the authority's recommendation: locks its opinions and table."""
-    ensure_before_recommendation_deadline(batch.call, at)
+    ensure_before_recommendation_deadline(batch.call, at, batch.extended_until)
     with transaction.atomic():
         locked = RecommendationBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.is_submitted:
@@ -309,10 +320,21 @@ def submit_to_province(batch, *, by, at=None):
     return locked
 
 
-def reopen(batch, *, by, reason):
-    """The provincial office sends a recommendation back to its authority."""
+def reopen(batch, *, by, reason, until=None, at=None):
+    """The provincial office sends a recommendation back to its authority.
+
+    After the call's recommendation deadline the authority could change nothing, so the
+    office must then grant it a later deadline (`until`).
+    """
+    at = at or now()
     if not reason.strip():
         raise SubmitRefused(_("请填写退回的理由。"))
+    if until is not None and until <= at:
+        raise SubmitRefused(_("补报截止时间应晚于现在。"))
+    if until is None and at >= batch.call.recommendation_deadline:
+        raise SubmitRefused(
+            _("推荐意见截止时间已过，退回时请给出补报截止时间，否则推荐单位无法修改。")
+        )
     with transaction.atomic():
         locked = RecommendationBatch.objects.select_for_update().get(pk=batch.pk)
         if not locked.is_submitted:
@@ -320,6 +342,23 @@ def reopen(batch, *, by, reason):
         locked.submitted_at = None
         locked.submitted_by = None
         locked.submitted_table = None
+        if until is not None:
+            locked.extended_until = until
         locked.save()
-        record(locked, "reopen", actor=by, reason=reason)
+        record(
+            locked,
+            "reopen",
+            actor=by,
+            reason=reason,
+            data={"until": until.isoformat()} if until else None,
+        )
+    notify(
+        locked.authority.reviewers.all(),
+        _(
+            "省信息化办退回了%(call)s的推荐报送，理由：%(reason)s。"
+            "请修改后重新报送，截止时间 %(until)s。"
+        )
+        % {"call": locked.call, "reason": reason, "until": format_deadline(locked.deadline)},
+        url=reverse("review:batch", args=[locked.call.slug]),
+    )
     return locked

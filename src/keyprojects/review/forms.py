@@ -62,6 +62,15 @@ class ReasonForm(forms.Form):
     )
 
 
+class ReopenForm(ReasonForm):
+    until = forms.DateTimeField(
+        label=_("补报截止时间（北京时间）"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("推荐意见截止时间已过时必填：推荐单位在此之前修改并重新报送。"),
+    )
+
+
 class ReviewerImportForm(forms.Form):
     file = forms.FileField(label=_("审核员名单（.xlsx）"))
     dry_run = forms.BooleanField(label=_("仅检查，不导入"), required=False, initial=True)

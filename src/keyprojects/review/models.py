@@ -30,6 +30,8 @@ class RecommendationBatch(models.Model):
     submitted_table = models.ForeignKey(
         "SummaryTable", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set by the office when it reopens the batch after the call's deadline.
+    extended_until = models.DateTimeField(_("补报截止时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("推荐报送")
@@ -44,6 +46,14 @@ class RecommendationBatch(models.Model):
     @property
     def is_submitted(self):
         return self.submitted_at is not None
+
+    @property
+    def deadline(self):
+        """The call's recommendation deadline, or the later one the office granted."""
+        return max(
+            self.call.recommendation_deadline,
+            self.extended_until or self.call.recommendation_deadline,
+        )
 
 
 def table_upload_to(instance, filename):

@@ -18,7 +18,7 @@ from keyprojects.documents.responses import download_response
 from keyprojects.orgs.models import Authority, Region
 
 from . import domain, imports, tables
-from .forms import DecisionForm, QueueFilter, ReasonForm, ReviewerImportForm, ScanForm
+from .forms import DecisionForm, QueueFilter, ReopenForm, ReviewerImportForm, ScanForm
 from .models import RecommendationBatch, StampedScan, SummaryTable
 from .queries import queue, status_counts, visible_to_reviewer
 
@@ -273,19 +273,31 @@ def submit_batch(request, slug):
 def reopen_batch(request, pk):
     batch = get_object_or_404(RecommendationBatch, pk=pk)
     _require(request, "review.reopen_batch", batch)
-    form = ReasonForm(request.POST)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(_reopen_page(batch))
     try:
-        domain.reopen(batch, by=request.user, reason=form.data.get("reason", ""))
+        domain.reopen(
+            batch,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            until=form.cleaned_data["until"],
+        )
     except domain.SubmitRefused as error:
         messages.error(request, str(error))
     else:
         messages.success(
             request, _("已退回 %(authority)s 重新报送。") % {"authority": batch.authority}
         )
+    return redirect(_reopen_page(batch))
+
+
+def _reopen_page(batch):
+    """Back to the table the office was reading (the sent one), or home if none."""
     table = batch.submitted_table or batch.tables.first()
-    if table is None:
-        return redirect("home")
-    return redirect("review:table", pk=table.pk)
+    return reverse("review:table", args=[table.pk]) if table else reverse("home")
 
 
 def _table(request, pk):
@@ -311,7 +323,7 @@ def table_page(request, pk):
             "columns": domain.TABLE_COLUMNS,
             "is_current": table.code == domain.current_code(batch.call, batch.authority),
             "scans": table.scans.all(),
-            "reopen_form": ReasonForm() if request.user.has_perm("review.reopen_batch") else None,
+            "reopen_form": ReopenForm() if request.user.has_perm("review.reopen_batch") else None,
         },
     )
 
