@@ -32,6 +32,8 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-dev-only-key-set-DJANGO_SECRET_KEY-in-production"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Networks of the reverse proxies whose X-Forwarded-For is believed (CIDR, comma-separated).
+TRUSTED_PROXIES = env_list("KEYPROJECTS_TRUSTED_PROXIES")
 SITE_URL = os.environ.get("KEYPROJECTS_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "keyprojects.audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "keyprojects.urls"

@@ -23,7 +23,7 @@ from PIL import Image
 from keyprojects.applications import domain, urls
 from keyprojects.applications.models import Application, AttachmentKind
 from keyprojects.applications.workflow import Status
-from keyprojects.audit.models import Event
+from keyprojects.audit.queries import object_events
 
 from .. import factories
 
@@ -117,7 +117,7 @@ def snapshot(application) -> dict:
             str(pk) for pk in application.attachments.values_list("pk", flat=True)
         ),
         "partners": application.partners.count(),
-        "events": Event.objects.count(),
+        "events": object_events().count(),
         "media_files": media_files(),
     }
 

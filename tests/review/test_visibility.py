@@ -44,6 +44,7 @@ from keyprojects.applications import domain as applications
 from keyprojects.applications.models import Application, AttachmentKind
 from keyprojects.applications.workflow import Status
 from keyprojects.audit.models import Event
+from keyprojects.audit.queries import object_events
 from keyprojects.orgs.models import OFFICE_GROUP, Authority, Organisation, User
 from keyprojects.orgs.reference import load_authorities, load_departments, load_regions
 from keyprojects.review import domain, urls
@@ -398,7 +399,7 @@ def state() -> dict:
             for batch in RecommendationBatch.objects.select_related("authority")
         },
         "users": set(User.objects.values_list("username", flat=True)),
-        "events": Event.objects.count(),
+        "events": object_events().count(),
     }
 
 

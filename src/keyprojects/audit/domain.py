@@ -1,18 +1,64 @@
+from . import chain
+from .context import current_ip
 from .models import Event
 
 
-def record(target, action, *, actor=None, from_state="", to_state="", reason="", data=None):
-    """Append an event about `target` (any model instance with a primary key)."""
-    return Event.objects.create(
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
+def role_of(user) -> str:
+    """The role a user acts in, as the audit trail names it."""
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    from keyprojects.orgs.models import OFFICE_GROUP
+
+    if user.groups.filter(name=OFFICE_GROUP).exists():
+        return "office"
+    if user.is_superuser:
+        return "admin"
+    if user.authority_id:
+        return "reviewer"
+    if user.organisation_id:
+        return "applicant"
+    if hasattr(user, "expert"):
+        return "expert"
+    return "user"
+
+
+def event(
+    target_type,
+    target_id,
+    action,
+    *,
+    actor=None,
+    from_state="",
+    to_state="",
+    reason="",
+    data=None,
+    outcome=Event.Outcome.SUCCESS,
+) -> Event:
+    """An unsaved event about any target, with the current request's client address."""
+    known = actor if actor is not None and actor.is_authenticated else None
+    return Event(
+        target_type=target_type,
+        target_id=str(target_id)[:255],
         action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=known,
+        role=role_of(known),
+        ip=current_ip.get(),
         from_state=from_state,
         to_state=to_state,
         reason=reason,
         data=data or {},
+        outcome=outcome,
     )
+
+
+def record(target, action, **details):
+    """Append an event about `target` (any model instance with a primary key)."""
+    return chain.append([event(target._meta.label_lower, target.pk, action, **details)])[0]
+
+
+def record_many(events: list[Event]) -> list[Event]:
+    """Append several events made with `event()` at once (one lock, one insert)."""
+    return chain.append(events)
 
 
 def history(target):
