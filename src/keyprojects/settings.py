@@ -5,6 +5,7 @@ e-mail printed to the console. At province scale the same code is pointed at Pos
 Redis and object storage by environment variables (see docs/deployment.md).
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "keyprojects.core",
     "keyprojects.audit",
     "keyprojects.orgs",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "keyprojects.audit.middleware.AuditMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "keyprojects.urls"
@@ -143,9 +146,19 @@ TASKS = {
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [
+    "keyprojects.orgs.lockout.LockoutBackend",  # first: refuses locked-out logins
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Lockout after failed logins (orgs/lockout.py): 5 in a row for one account from one
+# address lock it there for 30 minutes, or until the office unlocks it.
+AXES_FAILURE_LIMIT = int(os.environ.get("KEYPROJECTS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("KEYPROJECTS_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "keyprojects.core.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "keyprojects.orgs.lockout.locked_out"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "orgs:after_login"
 LOGOUT_REDIRECT_URL = "home"

@@ -1,12 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import domain
+from . import domain, lockout
 from .forms import AccountForm, InvitationForm, OrganisationForm
 
 
@@ -81,3 +83,26 @@ def accept_invitation(request, token):
         messages.success(request, _("您已加入%(org)s。") % {"org": invitation.organisation})
         return redirect("applications:home")
     return render(request, "orgs/accept_invitation.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+@require_GET
+def lockouts(request):
+    if not request.user.has_perm("orgs.unlock_logins"):
+        raise Http404
+    return render(
+        request,
+        "registration/lockouts.html",
+        {"attempts": lockout.locked_attempts(), "limit": settings.AXES_FAILURE_LIMIT},
+    )
+
+
+@login_required
+@require_POST
+def unlock(request, pk):
+    if not request.user.has_perm("orgs.unlock_logins"):
+        raise Http404
+    attempt = get_object_or_404(lockout.locked_attempts(), pk=pk)
+    lockout.unlock(attempt, by=request.user)
+    messages.success(request, _("已解锁 %(username)s。") % {"username": attempt.username})
+    return redirect("orgs:lockouts")
