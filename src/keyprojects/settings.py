@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "keyprojects.orgs.sessions.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "keyprojects.audit.middleware.AuditMiddleware",
@@ -159,17 +160,24 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "keyprojects.core.network.client_ip"
 AXES_LOCKOUT_CALLABLE = "keyprojects.orgs.lockout.locked_out"
 AXES_VERBOSE = False
+# Inactivity ends a session: after PRIVILEGED_IDLE_MINUTES for the office, reviewers and
+# experts (whose sessions also end with the browser), IDLE_MINUTES for applicants.
+PRIVILEGED_IDLE_MINUTES = int(os.environ.get("KEYPROJECTS_PRIVILEGED_IDLE_MINUTES", "30"))
+IDLE_MINUTES = int(os.environ.get("KEYPROJECTS_IDLE_MINUTES", "120"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "orgs:after_login"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "keyprojects.orgs.passwords.LengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "keyprojects.orgs.passwords.ComplexityValidator"},
+    {"NAME": "keyprojects.orgs.passwords.NotUsernameValidator"},
+    {"NAME": "keyprojects.orgs.passwords.HistoryValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_MAX_AGE_DAYS = 14

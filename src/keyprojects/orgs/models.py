@@ -126,6 +126,9 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("手机号码"), max_length=32, blank=True)
+    # Set when someone else chose the password (the office in the admin): the user must
+    # replace it before doing anything else (orgs/middleware.py).
+    must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("所属单位"),
@@ -153,6 +156,10 @@ class User(AbstractUser):
                 name="user_is_applicant_or_reviewer",
             )
         ]
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.must_change_password = False  # the admin form sets it again where needed
 
     def __str__(self):
         return self.full_name or self.username
@@ -183,3 +190,18 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+
+class PasswordHistory(models.Model):
+    """A user's earlier password hashes, so a new password cannot repeat a recent one."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)  # the hash, as User.password
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
