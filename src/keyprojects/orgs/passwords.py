@@ -71,8 +71,9 @@ class HistoryValidator:
         from .models import PasswordHistory
 
         PasswordHistory.objects.create(user=user, password=user.password)
-        keep = PasswordHistory.objects.filter(user=user).order_by("-created_at")[:HISTORY]
-        PasswordHistory.objects.filter(user=user).exclude(pk__in=list(keep.values_list("pk", flat=True))).delete()
+        history = PasswordHistory.objects.filter(user=user)
+        keep = list(history.order_by("-created_at").values_list("pk", flat=True)[:HISTORY])
+        history.exclude(pk__in=keep).delete()
 
     def get_help_text(self):
         return _("不能使用最近 %(n)d 次用过的密码。") % {"n": HISTORY}
