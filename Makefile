@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format migrate demo clean chromium
+.PHONY: run test setup lint format migrate demo clean chromium bench
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -60,3 +60,7 @@ format:
 
 clean:
 	rm -rf var staticfiles test-artifacts
+
+# Benchmarks print figures (docs/benchmarks.md keeps a run); they never fail on timing.
+bench: setup
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    # Second factor (TOTP and single-use recovery codes) for experts (experts/access.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "keyprojects.core",
     "keyprojects.audit",
     "keyprojects.orgs",
@@ -58,6 +62,7 @@ INSTALLED_APPS = [
     "keyprojects.review",
     "keyprojects.selection",
     "keyprojects.experts",
+    "keyprojects.scoring",
     "keyprojects.notices",
     "keyprojects.notifications",
 ]
@@ -70,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "keyprojects.experts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "keyprojects.orgs.sessions.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -180,6 +187,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "keyprojects.orgs.passwords.HistoryValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# The name authenticator apps show beside the account (django-otp).
+OTP_TOTP_ISSUER = os.environ.get("KEYPROJECTS_OTP_ISSUER", "智慧江苏重点工程申报平台")
 INVITATION_MAX_AGE_DAYS = 14
 
 # --- E-mail: printed to the console unless an SMTP server is configured ---------------

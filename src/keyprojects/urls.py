@@ -11,6 +11,7 @@ urlpatterns = [
     path("review/", include("keyprojects.review.urls")),
     path("selection/", include("keyprojects.selection.urls")),
     path("experts/", include("keyprojects.experts.urls")),
+    path("scoring/", include("keyprojects.scoring.urls")),
     path("notices/", include("keyprojects.notices.urls")),
     path("notifications/", include("keyprojects.notifications.urls")),
     path("accounts/", include("keyprojects.orgs.urls")),

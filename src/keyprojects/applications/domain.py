@@ -104,9 +104,9 @@ def submission_problems(application, partners=None, attachment_kinds=None) -> li
         problems.append(Problem("in_it_plan", _("请说明是否已纳入信息化发展规划。")))
     elif application.in_it_plan and not application.it_plan_name.strip():
         problems.append(Problem("it_plan_name", _("请填写所纳入规划的名称。")))
-    problems += _money_problems(application)
-    problems += _period_problems(application)
-    problems += _cooperation_problems(application, partners)
+    problems += money_problems(application)
+    problems += period_problems(application)
+    problems += cooperation_problems(application, partners)
     for kind in call.required_attachment_kinds:
         if kind not in attachment_kinds:
             problems.append(
@@ -133,7 +133,7 @@ def submission_problems(application, partners=None, attachment_kinds=None) -> li
     return problems
 
 
-def _money_problems(application):
+def money_problems(application):
     call, total, civil = (
         application.call,
         application.total_investment,
@@ -163,7 +163,7 @@ def _money_problems(application):
     return problems
 
 
-def _period_problems(application):
+def period_problems(application):
     call, start, end = (
         application.call,
         application.start_month,
@@ -200,7 +200,7 @@ def _period_problems(application):
     return problems
 
 
-def _cooperation_problems(application, partners):
+def cooperation_problems(application, partners):
     if not application.is_cooperative:
         return []
     problems = []

@@ -10,7 +10,7 @@ from keyprojects.calls.models import Call, Category
 from keyprojects.orgs.credit_code import validate_credit_code
 from keyprojects.orgs.models import Authority, Organisation
 
-from .workflow import EDITABLE, Status
+from .workflow import EDITABLE, PROVINCIAL_STAGES, Status
 
 
 def money_field(verbose_name, **kwargs):
@@ -182,6 +182,11 @@ class Application(models.Model):
     @property
     def is_editable_status(self):
         return self.status in EDITABLE
+
+    @property
+    def status_shown_to_applicant(self):
+        """The province's internal steps read as 已推荐; the outcome comes with the final list."""
+        return Status.RECOMMENDED if self.status in PROVINCIAL_STAGES else Status(self.status)
 
 
 class Partner(models.Model):

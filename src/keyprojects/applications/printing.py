@@ -10,7 +10,7 @@ from keyprojects.core.clock import china_time, now
 from .domain import applicant_snapshot
 from .forms import FORM_SECTIONS
 from .models import Application, ManagementSystem, Technology
-from .workflow import TRANSITIONS, Status
+from .workflow import PROVINCIAL_ACTIONS, TRANSITIONS, Status
 
 APPLICANT_ROWS = [
     ("name", _("单位名称")),
@@ -34,14 +34,17 @@ EVENT_LABELS = {
 }
 
 
-def history_rows(application):
+def history_rows(application, *, for_applicant=False):
     """The application's events in Chinese: (event, action, from, to, detail).
 
     Consecutive draft saves by one person read as one line listing what they changed.
+    The applicant does not see the province's internal steps (workflow.PROVINCIAL_ACTIONS).
     """
     states = dict(Status.choices)
     rows = []
     for event in history(application):
+        if for_applicant and event.action in PROVINCIAL_ACTIONS:
+            continue
         previous = rows[-1] if rows else None
         if (
             event.action == "save"

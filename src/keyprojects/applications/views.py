@@ -78,7 +78,7 @@ def detail(request, pk):
             **application_context(application),
             "state": window_state(application.call),
             "time_left": time_left(application.call),
-            "events": history_rows(application),
+            "events": history_rows(application, for_applicant=True),
             "problems": problems,
             "withdraw_form": WithdrawForm(),
             "return_reason": _return_reason(application),

@@ -40,6 +40,10 @@ RECOMMENDED_ONWARDS = {
     Status.SELECTED,
     Status.NOT_SELECTED,
 }
+# The province's internal stages: applicants learn the outcome from the final public list
+# (notices), not from each step on the way, where an upheld objection can still change it.
+PROVINCIAL_STAGES = RECOMMENDED_ONWARDS - {Status.RECOMMENDED}
+PROVINCIAL_ACTIONS = {"pass_check", "fail_check", "select", "not_select"}
 # These count towards the per-applicant limit of a call.
 COUNTED = {Status.SUBMITTED, Status.RETURNED, Status.NOT_RECOMMENDED} | RECOMMENDED_ONWARDS
 # Reviewers see applications in these states.

@@ -52,6 +52,8 @@ class ReviewPlan(models.Model):
     max_per_expert = models.PositiveSmallIntegerField(_("每位专家最多评审项目数"), default=20)
     # Blind review: experts never learn who else reviewed an application.
     blind = models.BooleanField(_("匿名评审"), default=True)
+    # Optimistic lock for the office's plan form: a stale save is refused, not applied.
+    version = models.PositiveIntegerField(default=1)
     # [{"code", "title", "weight", "max"}...]: the notice's requirements, each with a weight.
     rubric = models.JSONField(_("评分标准"), default=list)
 
@@ -79,6 +81,9 @@ class AssignmentRun(models.Model):
         verbose_name = _("专家分配计算")
         verbose_name_plural = _("专家分配计算")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.call} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Assignment(models.Model):
@@ -109,3 +114,63 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.expert} → {self.application}"
+
+
+class ConflictDeclaration(models.Model):
+    """A conflict of interest (回避) declared by the expert or added by the office.
+
+    It names either one application or an organisation (by credit code): the expert is
+    then barred from every application whose applicant or partner has that code. The rules
+    that need no declaration (own organisation, partner, own city) are in conflicts.py.
+    """
+
+    class Source(models.TextChoices):
+        EXPERT = "expert", _("专家申报")
+        OFFICE = "office", _("省信息化办添加")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    expert = models.ForeignKey(
+        Expert, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("专家")
+    )
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conflict_declarations",
+        verbose_name=_("回避项目"),
+    )
+    organisation_credit_code = models.CharField(
+        _("回避单位统一社会信用代码"), max_length=18, blank=True, db_index=True
+    )
+    organisation_name = models.CharField(_("回避单位名称"), max_length=128, blank=True)
+    reason = models.TextField(_("回避理由"))
+    source = models.CharField(_("来源"), max_length=8, choices=Source.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("申报时间"))
+
+    class Meta:
+        verbose_name = _("回避申报")
+        verbose_name_plural = _("回避申报")
+        ordering = ["-created_at"]
+        constraints = [
+            # Exactly one target: an application or an organisation's credit code.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(application__isnull=False, organisation_credit_code="")
+                    | models.Q(application__isnull=True) & ~models.Q(organisation_credit_code="")
+                ),
+                name="declaration_names_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.expert} ⟂ {self.application or self.organisation_name}"
+
+    @property
+    def target(self):
+        if self.application_id:
+            return str(self.application)
+        return f"{self.organisation_name}（{self.organisation_credit_code}）"

@@ -19,6 +19,8 @@ def after_login(request):
         return redirect("applications:home")
     if request.user.authority_id:
         return redirect("review:queue")
+    if getattr(request.user, "expert", None) is not None:
+        return redirect("experts:home")
     if request.user.is_staff:
         return redirect("admin:index")
     return redirect("home")

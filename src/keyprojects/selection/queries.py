@@ -1,0 +1,143 @@
+"""Querysets of the office's pages, each a fixed number of SQL queries whatever the rows."""
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from keyprojects.applications.models import Application
+from keyprojects.applications.workflow import COUNTED, RECOMMENDED_ONWARDS, Status
+from keyprojects.core.clock import china_time
+from keyprojects.orgs.models import Authority
+from keyprojects.review.models import RecommendationBatch
+from keyprojects.review.queries import with_required_attachments
+
+from .models import SimilarPair
+
+# The check states the office filters by, as application statuses.
+CHECK_STATES = {
+    "pending": {Status.RECOMMENDED},
+    "passed": {Status.CHECK_PASSED, Status.SELECTED, Status.NOT_SELECTED},
+    "failed": {Status.CHECK_FAILED},
+}
+
+
+def recommended(call):
+    """Every application an authority recommended, whatever the province made of it."""
+    return call.applications.filter(status__in=RECOMMENDED_ONWARDS)
+
+
+def open_pairs():
+    """Pairs still to be looked at or confirmed: found by the last computation, or ruled
+    a duplicate; never those ruled not a duplicate."""
+    return SimilarPair.objects.filter(
+        Q(current=True) | Q(verdict=SimilarPair.Verdict.DUPLICATE)
+    ).exclude(verdict=SimilarPair.Verdict.NOT_DUPLICATE)
+
+
+def _pair_count():
+    pairs = (
+        open_pairs()
+        .filter(Q(application=OuterRef("pk")) | Q(other_application=OuterRef("pk")))
+        .filter(other_application__isnull=False)  # earlier projects: the continuation flag
+        .order_by()
+        .values("call")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(pairs, output_field=IntegerField()), Value(0))
+
+
+def overview(call, *, category=None, city=None, authority=None, state=None):
+    rows = (
+        with_required_attachments(recommended(call), call)
+        .select_related(
+            "organisation__seat__parent", "category", "authority", "formal_check__checked_by"
+        )
+        .annotate(
+            pair_count=_pair_count(),
+            continuation=Exists(
+                open_pairs().filter(
+                    application=OuterRef("pk"), past_project__isnull=False, continuation=True
+                )
+            ),
+        )
+    )
+    if category:
+        rows = rows.filter(category_id=category)
+    if city:
+        rows = rows.filter(Q(organisation__seat__parent_id=city) | Q(organisation__seat_id=city))
+    if authority:
+        rows = rows.filter(authority_id=authority)
+    if state:
+        rows = rows.filter(status__in=CHECK_STATES[state])
+    return rows.order_by("authority__kind", "authority__name", "submitted_at", "pk")
+
+
+def counts(call) -> dict:
+    """How many recommended applications by category, by city, by authority, by state."""
+    base = recommended(call).order_by()
+    states = dict(base.values_list("status").annotate(n=Count("pk")))
+    return {
+        "category": list(
+            base.values("category_id", "category__name", "category__order")
+            .annotate(n=Count("pk"))
+            .order_by("category__order", "category_id")
+        ),
+        "city": list(
+            base.values("organisation__seat__parent_id", "organisation__seat__parent__name")
+            .annotate(n=Count("pk"))
+            .order_by("organisation__seat__parent_id")
+        ),
+        "authority": list(
+            base.values("authority_id", "authority__name", "authority__kind")
+            .annotate(n=Count("pk"))
+            .order_by("authority__kind", "authority__name")
+        ),
+        "state": {
+            key: sum(states.get(status, 0) for status in statuses)
+            for key, statuses in CHECK_STATES.items()
+        },
+        "total": sum(states.values()),
+    }
+
+
+def authorities_expected(call):
+    """Who should send a recommendation for the call: every city and county authority
+    existing during the call, and every provincial department with applications routed
+    to it."""
+    opened = china_time(call.window_opens_at).date()
+    closed = china_time(call.recommendation_deadline).date()
+    departments = (
+        Application.objects.filter(call=call, status__in=COUNTED)
+        .exclude(authority__isnull=True)
+        .values("authority_id")
+    )
+    local = (
+        Q(kind__in=[Authority.Kind.CITY, Authority.Kind.COUNTY])
+        & (Q(region__abolished_on__isnull=True) | Q(region__abolished_on__gt=opened))
+        & (Q(region__established_on__isnull=True) | Q(region__established_on__lte=closed))
+    )
+    routed = Q(kind=Authority.Kind.DEPARTMENT, pk__in=departments)
+    return (
+        Authority.objects.filter(local | routed)
+        .select_related("region")
+        .annotate(
+            recommended=Count(
+                "routed_applications",
+                filter=Q(
+                    routed_applications__call=call,
+                    routed_applications__status__in=RECOMMENDED_ONWARDS,
+                ),
+            )
+        )
+        .order_by("kind", "region_id", "name")
+    )
+
+
+def sending_status(call):
+    """(not sent, sent): lists of (authority, batch or None), not-sent ones first to act on."""
+    batches = {b.authority_id: b for b in RecommendationBatch.objects.filter(call=call)}
+    sent, missing = [], []
+    for authority in authorities_expected(call):
+        batch = batches.get(authority.pk)
+        (sent if batch is not None and batch.is_submitted else missing).append((authority, batch))
+    return missing, sent

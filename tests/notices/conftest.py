@@ -1,0 +1,146 @@
+"""A call with applications that passed the formal check, the office, and a notice.
+
+Applications reach check_passed the way production brings them there: submitted by their
+applicant, recommended by 南京市's reviewer, passed by the office's formal check. Each has an
+organisation of its own (the per-applicant limit is 2 per call).
+"""
+
+import datetime as dt
+import time
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from keyprojects.applications import domain as applications
+from keyprojects.applications import workflow
+from keyprojects.notices import decisions, publication, spam
+from keyprojects.orgs.models import OFFICE_GROUP, Authority
+from keyprojects.review import domain as review
+
+from ..factories import make_application, make_organisation, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()  # the rate limit lives in the (per-process) cache
+    yield
+    cache.clear()
+
+
+def make_office(username="office"):
+    user = make_user(None, username=username)
+    user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def office(regions):
+    return make_office()
+
+
+@pytest.fixture
+def reviewer(regions):
+    return make_user(None, authority=Authority.objects.get(name="南京市信息化主管部门"))
+
+
+@pytest.fixture
+def make_passed(call, office):
+    """make_passed(name, total, civil, category code, seat): a check_passed application."""
+    return passed_maker(call, office)
+
+
+def passed_maker(call, office):
+    reviewers = {}
+
+    def make(name, total="1200.00", civil="200.00", category="digital_governance", seat="320102"):
+        owner = make_user(
+            make_organisation(
+                seat=seat, contact_phone="025-12345678", contact_email="secret@example.com"
+            )
+        )
+        application = make_application(
+            call,
+            owner,
+            name=name,
+            total_investment=Decimal(total),
+            civil_works_investment=Decimal(civil),
+            category=call.categories.get(code=category),
+        )
+        application = applications.submit(application, by=owner)
+        if application.authority_id not in reviewers:
+            reviewers[application.authority_id] = make_user(None, authority=application.authority)
+        application = review.decide(
+            application, "recommend", by=reviewers[application.authority_id]
+        )
+        return workflow.perform(application, "pass_check", by=office)
+
+    return make
+
+
+@pytest.fixture
+def tiers(call, office):
+    """The 2020 tiers: 标志性工程 (max 10), 重点工程 (max 50, flagships included)."""
+    return default_tiers(call, office)
+
+
+def default_tiers(call, office):
+    flagship, key = decisions.create_default_tiers(call, by=office)
+    return {"flagship": flagship, "key": key}
+
+
+@pytest.fixture
+def listed(make_passed, tiers, office):
+    """Three decided applications: a flagship, a key project, one not selected."""
+    return decide_three(make_passed, tiers, office)
+
+
+def decide_three(make_passed, tiers, office):
+    flagship = decisions.select(make_passed("玄武区城市大脑"), tiers["flagship"], by=office)
+    key = decisions.select(
+        make_passed("苏州工业互联网平台", "850.50", "100.25", "digital_economy", "320505"),
+        tiers["key"],
+        by=office,
+    )
+    rejected = decisions.not_select(
+        make_passed("未入选的智慧停车项目"), "综合评审得分较低", by=office
+    )
+    return {"flagship": flagship, "key": key, "rejected": rejected}
+
+
+def notice_values(call, **overrides):
+    today = publication.today()
+    return {
+        "title": f"{call.title}拟入选项目公示",
+        "text": "现将拟入选项目予以公示。",
+        "starts_on": today,
+        "ends_on": today + dt.timedelta(days=6),
+        "contact_name": "省信息化办王处",
+        "contact_phone": "025-83000000",
+        "contact_email": "notice@example.com",
+        "contact_address": "南京市北京东路41号",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def notice(call, listed, office):
+    """A published notice of `listed`, in its period now."""
+    return publish_notice(call, office)
+
+
+def publish_notice(call, office):
+    draft = publication.save_notice(call, notice_values(call), by=office)
+    return publication.publish(draft, by=office)
+
+
+def old_token(notice):
+    """A form stamp from a minute ago: a person who took their time."""
+    return spam.fill_token(notice.pk, issued_at=time.time() - 60)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Many accounts per test; the production hasher's deliberate slowness is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
