@@ -19,3 +19,23 @@ def test_demo_loads_twice_and_gives_every_role(regions):
     submitted = Application.objects.filter(call__slug="demo", status="submitted")
     assert {a.authority.name for a in submitted} == {"徐州市沛县信息化主管部门", "省交通运输厅"}
     assert window_state(submitted.first().call) == "open"
+
+
+def test_demo_has_a_call_in_the_selection_stage(regions):
+    from keyprojects.experts.models import Assignment
+    from keyprojects.scoring.models import Score
+    from keyprojects.selection.models import PastKeyProject
+
+    accounts = {username: role for username, _password, role in load_demo()}
+
+    call = Application.objects.filter(call__slug="demo-selection").first().call
+    assert window_state(call) == "closed"
+    statuses = sorted(call.applications.values_list("status", flat=True))
+    assert statuses == ["check_passed"] * 6 + ["recommended"] * 2
+    assert Assignment.objects.filter(application__call=call).count() == 6 * 3
+    assert Score.objects.filter(application__call=call, submitted_at__isnull=False).exists()
+    assert PastKeyProject.objects.filter(name__contains="沛县").exists()
+    experts = [u for u, role in accounts.items() if "评审专家" in role]
+    assert len(experts) == 6
+    assert any("尚未打分" in accounts[u] for u in experts)
+    assert all("首次登录须绑定手机认证器" in accounts[u] for u in experts)

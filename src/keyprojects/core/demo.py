@@ -68,6 +68,7 @@ DEMO_REVIEWERS = [
     ("reviewer_px", "吴审核", "徐州市沛县信息化主管部门", "县(市)审核员（沛县）"),
     ("reviewer_xz", "郑审核", "徐州市信息化主管部门", "设区市审核员（徐州市，可查看沛县抄报件）"),
     ("reviewer_jt", "冯审核", "省交通运输厅", "省级部门审核员（省交通运输厅）"),
+    ("reviewer_sz", "钱审核", "苏州市信息化主管部门", "设区市审核员（苏州市）"),
 ]
 
 # A complete project, used for the demo's submitted applications (and by the tests).
@@ -150,23 +151,30 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
         _submitted_application(call, User.objects.get(username=username), project)
     office = _user("office", full_name="省信息化办", is_staff=True)
     group, _ = Group.objects.get_or_create(name=OFFICE_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=["calls"]))
+    group.permissions.add(*Permission.objects.filter(content_type__app_label__in=["calls"]))
     office.groups.add(group)
-    accounts.append(("office", DEMO_PASSWORD, "省信息化办（管理后台编辑年度批次）"))
+    accounts.append(
+        ("office", DEMO_PASSWORD, "省信息化办（年度批次、形式审查、专家评审、遴选公示）")
+    )
     _user("admin", full_name="系统管理员", is_staff=True, is_superuser=True)
     accounts.append(("admin", DEMO_PASSWORD, "系统管理员"))
-    return accounts
+    from .demo_selection import load_selection_demo  # it builds on the accounts above
+
+    return accounts + load_selection_demo(today)
 
 
-def _submitted_application(call, user, name):
-    """A complete application, submitted, unless the organisation already has one."""
-    if call.applications.filter(organisation=user.organisation).exists():
-        return
+def _submitted_application(call, user, name, **values):
+    """A complete application, submitted, unless the organisation already has one by
+    that name."""
+    existing = call.applications.filter(organisation=user.organisation, name=name).first()
+    if existing is not None:
+        return existing
     application = applications.start_application(call, user)
     values = {
         **SAMPLE_PROJECT,
         "name": name,
         "category": call.categories.first(),
+        **values,
         "start_month": call.earliest_start.replace(month=3),
         "planned_completion_month": call.earliest_start.replace(
             year=call.earliest_start.year + 2, month=3
@@ -190,7 +198,7 @@ def _submitted_application(call, user, name):
         SimpleUploadedFile("立项批复.pdf", buffer.getvalue()),
         by=user,
     )
-    applications.submit(application, by=user)
+    return applications.submit(application, by=user)
 
 
 def _user(username, **fields):
