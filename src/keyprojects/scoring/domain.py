@@ -276,7 +276,7 @@ def reopen_score(score, *, by, reason, at=None) -> Score:
         raise ScoringRefused(_("请填写退回评分的理由。"))
     with transaction.atomic():
         locked = (
-            Score.objects.select_for_update()
+            Score.objects.select_for_update(of=("self",))  # expert.user may be null
             .select_related("round", "expert__user")
             .get(pk=score.pk)
         )

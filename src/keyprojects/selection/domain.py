@@ -150,7 +150,8 @@ def _ensure_checkable(status):
 
 def _locked_check(application, expected_version):
     check = (
-        FormalCheck.objects.select_for_update()
+        # Only the check's own row: PostgreSQL cannot lock the nullable side of a join.
+        FormalCheck.objects.select_for_update(of=("self",))
         .select_related("checked_by")
         .filter(application=application)
         .first()
