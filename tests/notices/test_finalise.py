@@ -160,3 +160,21 @@ def test_pdf_export(office_client, notice):
     assert response.content.startswith(b"%PDF")
     # Before finalisation the file says it is a working copy.
     assert quote("拟入选项目名单（未定稿）.pdf") in response["Content-Disposition"]
+
+
+def test_a_project_that_failed_the_formal_check_learns_it_with_the_final_list(
+    office_client, notice, listed, make_passed, office
+):
+    from keyprojects.applications import workflow
+
+    failed = workflow.perform(
+        make_passed("形式审查未通过的项目"), "fail_check", by=office, reason="缺少立项批复"
+    )
+    owner = failed.organisation.users.get()
+    assert not Notification.objects.filter(user=owner, key__startswith="notice-outcome")
+
+    with time_machine.travel(notice.closes_at, tick=False):
+        finalise(office_client, notice)
+
+    [message] = Notification.objects.filter(user=owner, key__startswith="notice-outcome")
+    assert "未列入" in message.text and failed.name in message.text

@@ -10,7 +10,7 @@ from keyprojects.core.clock import china_time, now
 from .domain import applicant_snapshot
 from .forms import FORM_SECTIONS
 from .models import Application, ManagementSystem, Technology
-from .workflow import PROVINCIAL_ACTIONS, TRANSITIONS, Status
+from .workflow import PROVINCIAL_ACTIONS, PROVINCIAL_STAGES, TRANSITIONS, Status
 
 APPLICANT_ROWS = [
     ("name", _("单位名称")),
@@ -41,6 +41,8 @@ def history_rows(application, *, for_applicant=False):
     The applicant does not see the province's internal steps (workflow.PROVINCIAL_ACTIONS).
     """
     states = dict(Status.choices)
+    if for_applicant:  # the province's steps read as 已推荐, as on the status badge
+        states.update({stage: Status.RECOMMENDED.label for stage in PROVINCIAL_STAGES})
     rows = []
     for event in history(application):
         if for_applicant and event.action in PROVINCIAL_ACTIONS:

@@ -206,7 +206,9 @@ def plan(request, slug):
             messages.success(request, _("评审方案已保存。"))
             return redirect("experts:plan", slug=call.slug)
     status = 400 if request.method == "POST" else 200
-    context = {"call": call, "form": form, "plan": review_plan}
+    from keyprojects.scoring.rubric import rubric_for  # scoring builds on experts
+
+    context = {"call": call, "form": form, "plan": review_plan, "rubric": rubric_for(call)}
     return render(request, "experts/plan.html", context, status=status)
 
 

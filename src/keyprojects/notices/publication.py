@@ -143,11 +143,13 @@ OUTCOME_MESSAGES = {
     Status.SELECTED: _("您的申报项目“%(name)s”已列入%(call)s最终名单（%(tier)s）。"),
     Status.NOT_SELECTED: _("您的申报项目“%(name)s”未列入%(call)s最终名单。"),
 }
+# A project that failed the formal check learns it with the others: it is not on the list.
+OUTCOME_MESSAGES[Status.CHECK_FAILED] = OUTCOME_MESSAGES[Status.NOT_SELECTED]
 
 
 def _notify_outcomes(notice):
     applications = notice.call.applications.filter(
-        status__in=[Status.SELECTED, Status.NOT_SELECTED]
+        status__in=list(OUTCOME_MESSAGES)
     ).select_related("notice_decision__tier", "organisation")
     for application in applications:
         decision = getattr(application, "notice_decision", None)

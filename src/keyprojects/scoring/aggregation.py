@@ -6,7 +6,7 @@ half reads a call's scores from the database and is the interface other apps use
 
     ranking(call, *, normalise=False) -> list[RankedApplication]
 
-Rules (docs/_drafts/scoring.md explains them to the office):
+Rules (docs/user-guide-office.md explains them to the office):
 - score = trimmed mean of the submitted totals: with 5 or more scores the single highest
   and the single lowest are dropped; with fewer, the plain mean;
 - normalisation (optional) for severity: each expert's totals become z-scores over all
