@@ -35,6 +35,10 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Networks of the reverse proxies whose X-Forwarded-For is believed (CIDR, comma-separated).
 TRUSTED_PROXIES = env_list("KEYPROJECTS_TRUSTED_PROXIES")
+# Where reviewers, the office and administrators may work (orgs/extranet.py): the
+# e-government extranet's networks (CIDR) and host names; empty means anywhere.
+STAFF_NETWORKS = env_list("KEYPROJECTS_STAFF_NETWORKS")
+STAFF_HOSTS = env_list("KEYPROJECTS_STAFF_HOSTS")
 SITE_URL = os.environ.get("KEYPROJECTS_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "keyprojects.experts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "keyprojects.orgs.sessions.SessionPolicyMiddleware",
+    "keyprojects.orgs.extranet.ExtranetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "keyprojects.audit.middleware.AuditMiddleware",

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from keyprojects.calls import views as call_views
+from keyprojects.orgs.extranet import LoginForm
 
 urlpatterns = [
     path("", call_views.home, name="home"),
@@ -14,10 +15,13 @@ urlpatterns = [
     path("scoring/", include("keyprojects.scoring.urls")),
     path("notices/", include("keyprojects.notices.urls")),
     path("notifications/", include("keyprojects.notifications.urls")),
+    path("audit/", include("keyprojects.audit.urls")),
     path("accounts/", include("keyprojects.orgs.urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
