@@ -35,7 +35,7 @@ class ReviewPlanAdmin(admin.ModelAdmin):
 
 @admin.register(ConflictDeclaration)
 class ConflictDeclarationAdmin(admin.ModelAdmin):
-    list_display = ["expert", "application", "organisation_credit_code", "source", "declared_at"]
+    list_display = ["expert", "application", "organisation_credit_code", "source", "created_at"]
     list_filter = ["source"]
     search_fields = ["expert__name", "organisation_credit_code", "reason"]
     raw_id_fields = ["expert", "application"]
