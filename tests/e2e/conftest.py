@@ -39,8 +39,40 @@ def browser():
         )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
+
+
+# What Chromium refused under the Content-Security-Policy during the current test.
+CSP_VIOLATIONS: list[str] = []
+
+
+class WatchedBrowser:
+    """The browser, with every context it opens reporting CSP violations to CSP_VIOLATIONS."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.on("console", _note_csp_violation)
+        return context
+
+
+def _note_csp_violation(message):
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.location.get('url', '')}: {message.text}")
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    """Every journey doubles as a check that no page needs inline script or style."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == [], "\n".join(CSP_VIOLATIONS)
 
 
 @pytest.fixture(scope="session")

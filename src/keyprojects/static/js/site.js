@@ -25,6 +25,15 @@
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
   });
+  // Progress bars carry their value as data-progress: the Content-Security-Policy allows no
+  // style attributes in markup, while setting a style from script is allowed.
+  function showProgress() {
+    document.querySelectorAll("[data-progress]").forEach(function (el) {
+      el.style.width = el.dataset.progress + "%";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", showProgress);
+  document.addEventListener("htmx:afterSwap", showProgress);
   document.addEventListener("DOMContentLoaded", start);
   document.addEventListener("DOMContentLoaded", toggleDependents);
   document.addEventListener("change", toggleDependents);
