@@ -21,6 +21,8 @@ def after_login(request):
         return redirect("review:queue")
     if getattr(request.user, "expert", None) is not None:
         return redirect("experts:home")
+    if request.user.has_perm("selection.view_overview"):
+        return redirect("selection:index")  # the office's work; the admin is in its menu
     if request.user.is_staff:
         return redirect("admin:index")
     return redirect("home")
