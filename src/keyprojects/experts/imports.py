@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from keyprojects.audit.domain import record
 from keyprojects.calls.models import Category
+from keyprojects.documents.sheets import read_sheet
 from keyprojects.orgs.credit_code import validate_credit_code
 from keyprojects.orgs.models import Region, User
 
@@ -44,29 +44,8 @@ class Row:
     categories: list = dataclasses.field(default_factory=list)
 
 
-class BadSheet(Exception):
-    pass
-
-
 def read_rows(uploaded) -> list[Row]:
-    try:
-        sheet = load_workbook(uploaded, read_only=True, data_only=True).active
-    except Exception as error:
-        raise BadSheet(_("无法读取该文件，请上传 Excel（.xlsx）文件。")) from error
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell or "").strip() for cell in next(rows, [])]
-    missing = [column for column in COLUMNS if column not in header]
-    if missing:
-        raise BadSheet(_("表头缺少列：%(columns)s。") % {"columns": "、".join(missing)})
-    result = []
-    for number, cells in enumerate(rows, start=2):
-        cells = list(cells) + [None] * len(header)
-        values = {c: str(cells[header.index(c)] or "").strip() for c in COLUMNS}
-        if any(values.values()):
-            result.append(Row(number, values, []))
-        if len(result) > MAX_ROWS:
-            raise BadSheet(_("一次最多导入 %(n)d 行。") % {"n": MAX_ROWS})
-    return result
+    return [Row(number, values, []) for number, values in read_sheet(uploaded, COLUMNS, MAX_ROWS)]
 
 
 def category_lookup() -> dict:

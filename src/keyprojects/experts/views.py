@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keyprojects.applications.models import Application
 from keyprojects.applications.workflow import Status
 from keyprojects.calls.models import Call, Category
+from keyprojects.documents.sheets import BadSheet
 from keyprojects.orgs.models import Region
 
 from . import assignment, domain, imports, second_factor
@@ -84,7 +85,7 @@ def pool_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             rows = imports.check(imports.read_rows(form.cleaned_data["file"]))
-        except imports.BadSheet as error:
+        except BadSheet as error:
             messages.error(request, str(error))
         else:
             context["rows"] = rows

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from keyprojects.audit.domain import record
+from keyprojects.documents.sheets import read_sheet
 from keyprojects.orgs.models import Authority, User
 
 COLUMNS = ["登录名", "姓名", "电子邮箱", "手机号码", "主管部门"]
@@ -31,28 +31,8 @@ class Row:
     errors: list
 
 
-class BadSheet(Exception):
-    pass
-
-
 def read_rows(uploaded) -> list[Row]:
-    try:
-        sheet = load_workbook(uploaded, read_only=True, data_only=True).active
-    except Exception as error:
-        raise BadSheet(_("无法读取该文件，请上传 Excel（.xlsx）文件。")) from error
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell or "").strip() for cell in next(rows, [])]
-    missing = [column for column in COLUMNS if column not in header]
-    if missing:
-        raise BadSheet(_("表头缺少列：%(columns)s。") % {"columns": "、".join(missing)})
-    result = []
-    for number, cells in enumerate(rows, start=2):
-        values = {c: str(cells[header.index(c)] or "").strip() for c in COLUMNS}
-        if any(values.values()):
-            result.append(Row(number, values, []))
-        if len(result) > MAX_ROWS:
-            raise BadSheet(_("一次最多导入 %(n)d 行。") % {"n": MAX_ROWS})
-    return result
+    return [Row(number, values, []) for number, values in read_sheet(uploaded, COLUMNS, MAX_ROWS)]
 
 
 def check(rows: list[Row]) -> list[Row]:

@@ -15,6 +15,7 @@ from keyprojects.applications.workflow import Status, TransitionRefused
 from keyprojects.calls.domain import RecommendationClosed
 from keyprojects.calls.queries import published_calls
 from keyprojects.documents.responses import download_response
+from keyprojects.documents.sheets import BadSheet
 from keyprojects.orgs.models import Authority, Region
 
 from . import domain, imports, tables
@@ -367,7 +368,7 @@ def import_reviewer_accounts(request):
     if request.method == "POST" and form.is_valid():
         try:
             rows = imports.check(imports.read_rows(form.cleaned_data["file"]))
-        except imports.BadSheet as error:
+        except BadSheet as error:
             messages.error(request, str(error))
         else:
             context["rows"] = rows
