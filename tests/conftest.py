@@ -45,6 +45,12 @@ def colleague(organisation):
 
 
 @pytest.fixture
+def office(regions):
+    """A member of the provincial office, with access to the admin."""
+    return factories.make_office(is_staff=True)
+
+
+@pytest.fixture
 def stranger(regions):
     """An applicant of another organisation (in 苏州)."""
     return factories.make_user(factories.make_organisation(seat="320505"))

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import itertools
 
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 from stdnum.cn import uscc
@@ -13,7 +14,7 @@ from keyprojects.applications.models import AttachmentKind
 from keyprojects.calls.reference import call_spec, load_call
 from keyprojects.core.clock import now
 from keyprojects.core.demo import SAMPLE_PROJECT
-from keyprojects.orgs.models import Organisation, Region, User
+from keyprojects.orgs.models import OFFICE_GROUP, Organisation, Region, User
 
 PASSWORD = "Test-password-2026"
 _serial = itertools.count(1)
@@ -63,6 +64,13 @@ def make_user(organisation=None, username=None, **fields):
         full_name=username,
         **fields,
     )
+
+
+def make_office(username=None, **fields):
+    """A member of the provincial office (the OFFICE_GROUP group)."""
+    user = make_user(None, username=username, **fields)
+    user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
+    return user
 
 
 def pdf_bytes(pages=1) -> bytes:

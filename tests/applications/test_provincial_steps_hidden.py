@@ -1,26 +1,21 @@
 """The applicant learns the province's outcome from the final list, not from each step."""
 
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from keyprojects.applications import domain, workflow
 from keyprojects.applications.workflow import Status
-from keyprojects.orgs.models import OFFICE_GROUP, Authority
+from keyprojects.orgs.models import Authority
 from keyprojects.review import domain as review
 
 from ..factories import make_user
 
 
-def test_the_applicant_sees_recommended_while_the_province_decides(
-    client, call, applicant, regions
-):
+def test_the_applicant_sees_recommended_while_the_province_decides(client, call, applicant, office):
     from ..factories import make_application
 
     application = domain.submit(make_application(call, applicant), by=applicant)
     reviewer = make_user(None, authority=Authority.objects.get(pk=application.authority_id))
     review.decide(application, "recommend", by=reviewer, reason="同意推荐")
-    office = make_user(None, is_staff=True)
-    office.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
     workflow.perform(application, "fail_check", by=office, reason="投资额不足（内部意见）")
     client.force_login(applicant)
 
@@ -35,14 +30,12 @@ def test_the_applicant_sees_recommended_while_the_province_decides(
     assert "投资额不足（内部意见）" not in page
 
 
-def test_a_return_to_the_authority_names_no_internal_step(client, call, applicant, regions):
+def test_a_return_to_the_authority_names_no_internal_step(client, call, applicant, office):
     from ..factories import make_application
 
     application = domain.submit(make_application(call, applicant), by=applicant)
     reviewer = make_user(None, authority=Authority.objects.get(pk=application.authority_id))
     review.decide(application, "recommend", by=reviewer, reason="同意推荐")
-    office = make_user(None, is_staff=True)
-    office.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
     workflow.perform(application, "pass_check", by=office)
     workflow.perform(application, "return_to_authority", by=office, reason="投资额与批复不一致")
     client.force_login(applicant)

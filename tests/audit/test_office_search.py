@@ -5,7 +5,6 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -15,7 +14,7 @@ from keyprojects.audit.context import current_ip
 from keyprojects.audit.domain import event, record, record_many
 from keyprojects.audit.models import Event
 from keyprojects.core.clock import CHINA
-from keyprojects.orgs.models import OFFICE_GROUP, Authority
+from keyprojects.orgs.models import Authority
 
 from .. import factories
 from ..factories import PASSWORD
@@ -27,9 +26,7 @@ VERIFY = reverse("audit:verify")
 
 @pytest.fixture
 def office(regions):
-    user = factories.make_user(None, username="office1")
-    user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
-    return user
+    return factories.make_office(username="office1")
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -30,7 +29,7 @@ from keyprojects.applications.workflow import Status
 from keyprojects.experts.models import Assignment, Expert
 from keyprojects.notices.models import Objection, PublicNotice
 from keyprojects.notices.publication import today
-from keyprojects.orgs.models import OFFICE_GROUP, Region
+from keyprojects.orgs.models import Region
 from keyprojects.scoring import domain as scoring
 from keyprojects.scoring.models import ReviewRound, Score
 
@@ -124,8 +123,7 @@ def world(call, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.NOTICES_OBJECTION_MIN_SECONDS = 1  # a person takes longer; the check stays on
     cache.clear()  # the objection rate limit lives in the cache
-    office = factories.make_user(None, username="office")
-    office.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
+    office = factories.make_office(username="office")
     seats = {FIRST: "320102", SECOND: "320104", SUZHOU: "320505", FAILED: "320106"}
     projects = {name: recommended(call, seat=seat, name=name) for name, seat in seats.items()}
     experts = {name: make_expert(name, *rest) for name, *rest in EXPERTS}

@@ -4,26 +4,23 @@ session, and applications brought to check_passed the way the product does it.""
 import itertools
 
 import pytest
-from django.contrib.auth.models import Group
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keyprojects.applications import domain as applications
 from keyprojects.applications import workflow
 from keyprojects.experts.models import Expert
-from keyprojects.orgs.models import OFFICE_GROUP, Region
+from keyprojects.orgs.models import Region
 from keyprojects.review import domain as review
 
-from ..factories import credit_code, make_application, make_organisation, make_user
+from ..factories import credit_code, make_application, make_office, make_organisation, make_user
 
 _serial = itertools.count(1)
 
 
 @pytest.fixture
 def office(regions):
-    user = make_user(None, username="office")
-    user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
-    return user
+    return make_office(username="office")
 
 
 def make_expert(

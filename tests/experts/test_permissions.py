@@ -14,7 +14,6 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
@@ -34,7 +33,7 @@ from keyprojects.experts.models import (
     Expert,
     ReviewPlan,
 )
-from keyprojects.orgs.models import OFFICE_GROUP, User
+from keyprojects.orgs.models import User
 from keyprojects.orgs.reference import load_authorities, load_departments, load_regions
 
 from .. import factories
@@ -62,8 +61,7 @@ def build_world() -> World:
     load_departments()
     load_authorities()
     call = factories.make_call(slug="experts-permissions")
-    office = factories.make_user(None, username="perm_office")
-    office.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
+    office = factories.make_office(username="perm_office")
     application = passed_application(call, office, seat="320102")
     assignment.plan_for(call)
     call.review_plan.experts_per_application, call.review_plan.max_per_expert = 1, 5

@@ -10,16 +10,15 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from keyprojects.applications import domain as applications
 from keyprojects.applications import workflow
 from keyprojects.notices import decisions, publication, spam
-from keyprojects.orgs.models import OFFICE_GROUP, Authority
+from keyprojects.orgs.models import Authority
 from keyprojects.review import domain as review
 
-from ..factories import make_application, make_organisation, make_user
+from ..factories import make_application, make_office, make_organisation, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -29,15 +28,9 @@ def _fresh_rate_limits():
     cache.clear()
 
 
-def make_office(username="office"):
-    user = make_user(None, username=username)
-    user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
-    return user
-
-
 @pytest.fixture
 def office(regions):
-    return make_office()
+    return make_office(username="office")
 
 
 @pytest.fixture

@@ -1,12 +1,11 @@
 """After login each role lands where its work is."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from keyprojects.orgs.models import OFFICE_GROUP, Authority
+from keyprojects.orgs.models import Authority
 
-from ..factories import PASSWORD, make_user
+from ..factories import PASSWORD, make_office, make_user
 
 
 def landing(client, user):
@@ -17,8 +16,7 @@ def landing(client, user):
 
 
 def test_the_office_lands_on_the_formal_check_not_in_the_admin(client, regions):
-    office = make_user(None, is_staff=True)
-    office.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
+    office = make_office(is_staff=True)
     assert landing(client, office) == reverse("selection:index")
 
 

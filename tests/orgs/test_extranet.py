@@ -1,11 +1,10 @@
 """Staff accounts and the admin only from the e-government extranet, where configured."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from keyprojects.audit.models import Event
-from keyprojects.orgs.models import OFFICE_GROUP, Authority
+from keyprojects.orgs.models import Authority
 
 from ..factories import PASSWORD, make_user
 
@@ -21,13 +20,6 @@ def extranet_only(settings):
 @pytest.fixture
 def reviewer(regions):
     return make_user(None, authority=Authority.objects.get(name="南京市信息化主管部门"))
-
-
-@pytest.fixture
-def office(regions):
-    user = make_user(None, is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
-    return user
 
 
 def log_in(client, user, address, **extra):

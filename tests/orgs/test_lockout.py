@@ -3,11 +3,9 @@ office can unlock it."""
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from keyprojects.audit.models import Event
-from keyprojects.orgs.models import OFFICE_GROUP
 
 from ..factories import PASSWORD, make_user
 
@@ -16,13 +14,6 @@ def attempt(client, user, password, address="198.51.100.9"):
     return client.post(
         reverse("login"), {"username": user.username, "password": password}, REMOTE_ADDR=address
     )
-
-
-@pytest.fixture
-def office(regions):
-    user = make_user(None, is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
-    return user
 
 
 def lock(client, user, address="198.51.100.9"):

@@ -4,15 +4,14 @@ import time
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from keyprojects.orgs.models import OFFICE_GROUP, Authority
+from keyprojects.orgs.models import Authority
 
-from ..factories import PASSWORD, make_user
+from ..factories import PASSWORD, make_office, make_user
 
 
 @pytest.mark.parametrize(
@@ -63,9 +62,7 @@ def test_the_change_form_refuses_a_recent_password(client, applicant):
 
 @pytest.fixture
 def office(regions):
-    user = make_user(None, is_staff=True, is_superuser=True)
-    user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
-    return user
+    return make_office(is_staff=True, is_superuser=True)  # the admin adds accounts
 
 
 def test_an_account_the_office_creates_must_change_its_password_first(client, office):

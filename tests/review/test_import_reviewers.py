@@ -4,15 +4,14 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from keyprojects.orgs.models import OFFICE_GROUP, User
+from keyprojects.orgs.models import User
 
-from ..factories import PASSWORD, make_user
+from ..factories import PASSWORD, make_office
 
 HEADER = ["登录名", "姓名", "电子邮箱", "手机号码", "主管部门"]
 
@@ -29,8 +28,7 @@ def sheet(*rows, header=HEADER):
 
 @pytest.fixture
 def office(client, regions):
-    user = make_user(None, is_staff=True)
-    user.groups.add(Group.objects.create(name=OFFICE_GROUP))
+    user = make_office(is_staff=True)
     client.login(username=user.username, password=PASSWORD)
     return client
 

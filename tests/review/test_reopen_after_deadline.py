@@ -5,25 +5,17 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from keyprojects.applications import workflow
 from keyprojects.applications.workflow import Status
 from keyprojects.calls.domain import RecommendationClosed
 from keyprojects.notifications.models import Notification
-from keyprojects.orgs.models import OFFICE_GROUP, Authority
+from keyprojects.orgs.models import Authority
 from keyprojects.review import domain
 
 from ..factories import PASSWORD, make_user
 from .test_summary_table import scanned
-
-
-@pytest.fixture
-def office(regions):
-    user = make_user(None, is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
-    return user
 
 
 @pytest.fixture

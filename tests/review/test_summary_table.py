@@ -147,16 +147,11 @@ def test_tampered_batch_recommend_ids_are_ignored(client, call, county_reviewer,
     assert submitted[0].status == "recommended"
 
 
-def test_reopening_a_batch_never_sent_says_so(client, call, county):
-    from django.contrib.auth.models import Group
+def test_reopening_a_batch_never_sent_says_so(client, call, county, office):
     from django.urls import reverse
 
-    from keyprojects.orgs.models import OFFICE_GROUP
+    from ..factories import PASSWORD
 
-    from ..factories import PASSWORD, make_user
-
-    office = make_user(None, is_staff=True)
-    office.groups.add(Group.objects.create(name=OFFICE_GROUP))
     client.login(username=office.username, password=PASSWORD)
     batch = domain.batch_for(call, county)
     response = client.post(

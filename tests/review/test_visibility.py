@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pypdfium2
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
@@ -45,7 +45,7 @@ from keyprojects.applications.models import Application, AttachmentKind
 from keyprojects.applications.workflow import Status
 from keyprojects.audit.models import Event
 from keyprojects.audit.queries import object_events
-from keyprojects.orgs.models import OFFICE_GROUP, Authority, Organisation, User
+from keyprojects.orgs.models import Authority, Organisation, User
 from keyprojects.orgs.reference import load_authorities, load_departments, load_regions
 from keyprojects.review import domain, urls
 from keyprojects.review.models import RecommendationBatch, StampedScan, SummaryTable
@@ -164,8 +164,7 @@ def build_world(media) -> World:
         for actor, name in REVIEWERS.items()
     }
     users["applicant"] = factories.make_user(factories.make_organisation(seat="320505"))
-    users["office"] = factories.make_user(None)
-    users["office"].groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
+    users["office"] = factories.make_office()
 
     owners, submitted, attachments = {}, {}, {}
     for key, (seat, name, routed_to, copied_to) in APPLICATIONS.items():

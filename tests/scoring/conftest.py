@@ -8,14 +8,13 @@ django-otp's middleware expects (a confirmed TOTP device named in the session).
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 
 from keyprojects.core.clock import now
-from keyprojects.orgs.models import OFFICE_GROUP, Authority
+from keyprojects.orgs.models import Authority
 from keyprojects.scoring import domain
 from keyprojects.scoring.models import ReviewRound
 
-from ..factories import make_organisation, make_user
+from ..factories import make_office, make_organisation, make_user
 from .helpers import EXPERT_NAMES, assign, make_expert, recommend
 
 
@@ -27,9 +26,7 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def office(regions):
-    user = make_user(None, username="office_secretary")
-    user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
-    return user
+    return make_office(username="office_secretary")
 
 
 @pytest.fixture

@@ -1,18 +1,10 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from keyprojects.applications import domain as applications
-from keyprojects.orgs.models import OFFICE_GROUP, Authority, Organisation
+from keyprojects.orgs.models import Authority, Organisation
 from keyprojects.review import domain as review
 
 from ..factories import make_application, make_organisation, make_user
-
-
-@pytest.fixture
-def office(regions):
-    user = make_user(None, is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=OFFICE_GROUP)[0])
-    return user
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keyprojects.audit.domain import history
 from keyprojects.calls.domain import WindowClosed, time_left, window_state
 from keyprojects.calls.queries import open_and_upcoming_calls, published_calls
+from keyprojects.core.access import require
 from keyprojects.core.clock import now
 from keyprojects.documents.pdf import render_pdf
 from keyprojects.documents.responses import download_response, pdf_response
@@ -24,16 +24,14 @@ from .queries import organisation_applications, visible_to
 def get_application(request, pk, permission="applications.view_application"):
     """The application if this user may touch it; "not found" otherwise, never a hint."""
     application = get_object_or_404(visible_to(request.user).select_related("call"), pk=pk)
-    if not request.user.has_perm(permission, application):
-        raise Http404
+    require(request, permission, application)
     return application
 
 
 @login_required
 @require_GET
 def applicant_home(request):
-    if not request.user.has_perm("applications.start_application"):
-        raise Http404
+    require(request, "applications.start_application")
     at = now()
     return render(
         request,
@@ -56,8 +54,7 @@ def applicant_home(request):
 @require_POST
 def start(request, slug):
     call = get_object_or_404(published_calls(), slug=slug)
-    if not request.user.has_perm("applications.start_application"):
-        raise Http404
+    require(request, "applications.start_application")
     try:
         application = domain.start_application(call, request.user)
     except WindowClosed as error:

@@ -7,6 +7,14 @@ def role_of(user) -> str:
     """The role a user acts in, as the audit trail names it."""
     if user is None or not user.is_authenticated:
         return "anonymous"
+    # Kept on the instance: a bulk append (an assignment run writes thousands of events
+    # by one actor) would otherwise ask the database once per event.
+    if not hasattr(user, "_audit_role"):
+        user._audit_role = _role(user)
+    return user._audit_role
+
+
+def _role(user) -> str:
     from keyprojects.orgs.models import OFFICE_GROUP
 
     if user.groups.filter(name=OFFICE_GROUP).exists():

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from keyprojects.core.access import require
 from keyprojects.core.clock import china_time, now
 
 from . import chain, exports
@@ -19,12 +20,6 @@ PAGE_SIZE = 50
 # The problems kept in the session for the page; a broken chain can list thousands.
 PROBLEMS_SHOWN = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require(request):
-    """The trail does not exist for anyone but the office."""
-    if not request.user.has_perm("audit.view_events"):
-        raise Http404
 
 
 def _query(request) -> str:
@@ -42,7 +37,7 @@ def _back(request):
 @login_required
 @require_GET
 def events(request):
-    _require(request)
+    require(request, "audit.view_events")
     form = EventFilter(request.GET)
     found = search(**form.filters()) if form.is_valid() else Event.objects.none()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -64,7 +59,7 @@ def events(request):
 @login_required
 @require_POST
 def verify(request):
-    _require(request)
+    require(request, "audit.view_events")
     problems = chain.verify()
     request.session["audit_chain"] = {
         "checked_at": china_time(now()).strftime("%Y-%m-%d %H:%M:%S"),
@@ -82,7 +77,7 @@ def verify(request):
 @login_required
 @require_GET
 def export(request):
-    _require(request)
+    require(request, "audit.view_events")
     form = EventFilter(request.GET)
     if not form.is_valid():
         messages.error(request, _("筛选条件有误，请改正后再导出。"))

@@ -12,16 +12,21 @@ from django.conf import settings
 
 
 @functools.cache
-def _trusted_networks(cidrs: tuple[str, ...]):
+def _networks(cidrs: tuple[str, ...]):
     return tuple(ipaddress.ip_network(cidr, strict=False) for cidr in cidrs)
 
 
-def _is_trusted(address: str) -> bool:
+def in_networks(address: str | None, cidrs) -> bool:
+    """Is `address` in one of the networks `cidrs` (CIDR strings)? False if malformed."""
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(address or "")
     except ValueError:
         return False
-    return any(ip in net for net in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+    return any(ip in net for net in _networks(tuple(cidrs)))
+
+
+def _is_trusted(address: str) -> bool:
+    return in_networks(address, settings.TRUSTED_PROXIES)
 
 
 def client_ip(request) -> str | None:

@@ -10,20 +10,17 @@ No password travels in files.
 import dataclasses
 import re
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from keyprojects.audit.domain import record
 from keyprojects.calls.models import Category
 from keyprojects.documents.sheets import read_sheet
 from keyprojects.orgs.credit_code import validate_credit_code
+from keyprojects.orgs.domain import password_setting_link
 from keyprojects.orgs.models import Region, User
 
 from .models import Expert
@@ -160,13 +157,7 @@ def import_experts(rows: list[Row], *, by, site_url) -> list[Expert]:
 
 def _send_invitation(expert, site_url):
     user = expert.user
-    link = site_url + reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
+    link = password_setting_link(user, site_url)
     send_mail(
         _("智慧江苏重点工程评审专家账号"),
         _(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keyprojects.applications.models import Application
 from keyprojects.applications.workflow import Status
 from keyprojects.calls.models import Call, Category
+from keyprojects.core.access import require
 from keyprojects.documents.sheets import BadSheet
 from keyprojects.orgs.models import Region
 
@@ -22,12 +23,6 @@ from .models import Assignment, ConflictDeclaration, Expert
 from .queries import assignment_overview, loads, pool
 
 PAGE_SIZE = 50
-
-
-def _require(request, permission, obj=None):
-    """Anything the user may not touch does not exist for them."""
-    if not request.user.has_perm(permission, obj):
-        raise Http404
 
 
 def _categories():
@@ -47,7 +42,7 @@ def _label_categories(experts):
 @verified_required
 @require_GET
 def pool_list(request):
-    _require(request, "experts.view_pool")
+    require(request, "experts.view_pool")
     cities = Region.objects.filter(kind=Region.Kind.CITY).order_by("code")
     filters = PoolFilter(request.GET or None, categories=_categories(), cities=cities)
     criteria = filters.cleaned_data if filters.is_valid() else {}
@@ -79,7 +74,7 @@ def _without_page(request):
 @verified_required
 @require_http_methods(["GET", "POST"])
 def pool_import(request):
-    _require(request, "experts.import_pool")
+    require(request, "experts.import_pool")
     form = PoolImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": imports.COLUMNS}
     if request.method == "POST" and form.is_valid():
@@ -102,7 +97,7 @@ def pool_import(request):
 
 def _expert(request, pk, permission="experts.view_expert"):
     expert = get_object_or_404(Expert.objects.select_related("city", "user"), pk=pk)
-    _require(request, permission, expert)
+    require(request, permission, expert)
     return expert
 
 
@@ -181,7 +176,7 @@ def reset_second_factor(request, pk):
 
 def _call(request, slug, permission):
     call = get_object_or_404(Call, slug=slug)
-    _require(request, permission, call)
+    require(request, permission, call)
     return call
 
 
@@ -260,7 +255,7 @@ def _application(request, pk):
     application = get_object_or_404(
         Application.objects.select_related("call", "category", "organisation"), pk=pk
     )
-    _require(request, "experts.adjust_assignment", application)
+    require(request, "experts.adjust_assignment", application)
     return application
 
 
@@ -319,7 +314,7 @@ def application_assignments(request, pk):
 @require_POST
 def remove_assignment(request, pk):
     item = get_object_or_404(Assignment.objects.select_related("application", "expert"), pk=pk)
-    _require(request, "experts.adjust_assignment", item.application)
+    require(request, "experts.adjust_assignment", item.application)
     try:
         assignment.remove(item, by=request.user, reason=request.POST.get("reason", ""))
     except assignment.AssignmentRefused as error:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from keyprojects.applications.workflow import Status, TransitionRefused
 from keyprojects.audit.domain import history
+from keyprojects.core.access import require
 from keyprojects.documents.responses import download_response
 
 from . import objections
@@ -22,8 +23,7 @@ def _objection(request, pk, permission="notices.handle_objection"):
     objection = get_object_or_404(
         Objection.objects.select_related("notice__call", "application__organisation"), pk=pk
     )
-    if not request.user.has_perm(permission, objection):
-        raise Http404
+    require(request, permission, objection)
     return objection
 
 

@@ -1,7 +1,5 @@
 """The provincial office's pages: decisions per call, the notice, finalising, exports."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keyprojects.applications.workflow import TransitionRefused
 from keyprojects.calls.models import Call
+from keyprojects.core.access import require, uuids
 from keyprojects.documents.responses import pdf_response
 
 from . import decisions, exports, publication, queries
@@ -22,39 +21,22 @@ from .ranking import rank_key, ranking_for
 from .workdays import working_days_between
 
 
-def _require(request, permission, obj=None):
-    """Anything the user may not touch does not exist for them."""
-    if not request.user.has_perm(permission, obj):
-        raise Http404
-
-
 def _call(request, slug, permission="notices.decide"):
     call = get_object_or_404(Call, slug=slug)
-    _require(request, permission, call)
+    require(request, permission, call)
     return call
 
 
 def _notice(request, pk):
     notice = get_object_or_404(PublicNotice.objects.select_related("call"), pk=pk)
-    _require(request, "notices.manage_notice", notice)
+    require(request, "notices.manage_notice", notice)
     return notice
-
-
-def _uuids(values):
-    """The values that are UUIDs; a tampered form must not crash the page."""
-    result = []
-    for value in values:
-        try:
-            result.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    return result
 
 
 @login_required
 @require_GET
 def office_home(request):
-    _require(request, "notices.decide")
+    require(request, "notices.decide")
     calls = list(Call.objects.order_by("-window_opens_at"))
     notices = {n.call_id: n for n in PublicNotice.objects.filter(call__in=calls)}
     counts = queries.objection_counts(notices.values())
@@ -110,7 +92,7 @@ def decision_page(request, slug):
 def decide(request, slug):
     call = _call(request, slug)
     form = DecisionForm(request.POST, call=call)
-    ids = [str(pk) for pk in _uuids(request.POST.getlist("ids"))]
+    ids = [str(pk) for pk in uuids(request.POST.getlist("ids"))]
     if not ids:
         form.add_error(None, _("请先勾选要作出决定的项目。"))
     if not form.is_valid():

@@ -1,11 +1,14 @@
 """Registration of organisations and invitations of colleagues."""
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from keyprojects.audit.domain import record
@@ -74,3 +77,15 @@ def accept_invitation(invitation, account_form):
         locked.save()
         record(locked.organisation, "join", actor=user, data={"email": user.email})
     return user
+
+
+def password_setting_link(user, site_url) -> str:
+    """The single-use link (Django's password reset) with which an account the office
+    created sets its own password: nobody else ever knows it."""
+    return site_url + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )

@@ -6,8 +6,6 @@ extranet's networks (KEYPROJECTS_STAFF_NETWORKS, CIDR) and host names
 Experts are not staff here: they review from their own institutions.
 """
 
-import ipaddress
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
@@ -17,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.audit.domain import event, record_many, role_of
 from keyprojects.audit.models import Event
-from keyprojects.core.network import client_ip
+from keyprojects.core.network import client_ip, in_networks
 
 STAFF_ROLES = {"office", "admin", "reviewer"}
 
@@ -32,13 +30,7 @@ def from_extranet(request) -> bool:
         return False
     if not settings.STAFF_NETWORKS:
         return True
-    try:
-        address = ipaddress.ip_address(client_ip(request) or "")
-    except ValueError:
-        return False
-    return any(
-        address in ipaddress.ip_network(cidr, strict=False) for cidr in settings.STAFF_NETWORKS
-    )
+    return in_networks(client_ip(request), settings.STAFF_NETWORKS)
 
 
 def _refusal(request, user, action):

@@ -3,10 +3,11 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from keyprojects.core.access import require
 
 from . import domain, lockout
 from .forms import AccountForm, InvitationForm, OrganisationForm
@@ -92,8 +93,7 @@ def accept_invitation(request, token):
 @login_required
 @require_GET
 def lockouts(request):
-    if not request.user.has_perm("orgs.unlock_logins"):
-        raise Http404
+    require(request, "orgs.unlock_logins")
     return render(
         request,
         "registration/lockouts.html",
@@ -104,8 +104,7 @@ def lockouts(request):
 @login_required
 @require_POST
 def unlock(request, pk):
-    if not request.user.has_perm("orgs.unlock_logins"):
-        raise Http404
+    require(request, "orgs.unlock_logins")
     attempt = get_object_or_404(lockout.locked_attempts(), pk=pk)
     lockout.unlock(attempt, by=request.user)
     messages.success(request, _("已解锁 %(username)s。") % {"username": attempt.username})

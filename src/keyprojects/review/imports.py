@@ -6,18 +6,15 @@ account gets an e-mail with a link to set its own password; no password travels 
 
 import dataclasses
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from keyprojects.audit.domain import record
 from keyprojects.documents.sheets import read_sheet
+from keyprojects.orgs.domain import password_setting_link
 from keyprojects.orgs.models import Authority, User
 
 COLUMNS = ["登录名", "姓名", "电子邮箱", "手机号码", "主管部门"]
@@ -86,13 +83,7 @@ def import_reviewers(rows: list[Row], *, by, site_url) -> list[User]:
             record(user, "import_reviewer", actor=by, data={"authority": row.authority.name})
             created.append(user)
     for user in created:
-        link = site_url + reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
+        link = password_setting_link(user, site_url)
         send_mail(
             _("智慧江苏重点工程申报平台审核员账号"),
             _(

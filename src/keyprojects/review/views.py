@@ -1,5 +1,3 @@
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +12,7 @@ from keyprojects.applications.printing import application_context, history_rows
 from keyprojects.applications.workflow import Status, TransitionRefused
 from keyprojects.calls.domain import RecommendationClosed
 from keyprojects.calls.queries import published_calls
+from keyprojects.core.access import require, uuids
 from keyprojects.documents.responses import download_response
 from keyprojects.documents.sheets import BadSheet
 from keyprojects.orgs.models import Authority, Region
@@ -24,12 +23,6 @@ from .models import RecommendationBatch, StampedScan, SummaryTable
 from .queries import queue, status_counts, visible_to_reviewer
 
 REVIEW_ERRORS = (TransitionRefused, RecommendationClosed, domain.BatchLocked, domain.SubmitRefused)
-
-
-def _require(request, permission, obj=None):
-    """Anything the user may not touch does not exist for them."""
-    if not request.user.has_perm(permission, obj):
-        raise Http404
 
 
 def _call(request, slug=None):
@@ -44,14 +37,14 @@ def _call(request, slug=None):
 
 def _application(request, pk):
     application = get_object_or_404(visible_to_reviewer(request.user).select_related("call"), pk=pk)
-    _require(request, "review.view_application", application)
+    require(request, "review.view_application", application)
     return application
 
 
 @login_required
 @require_GET
 def review_queue(request):
-    _require(request, "review.view_queue")
+    require(request, "review.view_queue")
     call = _call(request, request.GET.get("call"))
     authority = request.user.authority
     counties = Region.objects.filter(
@@ -108,7 +101,7 @@ def application_detail(request, pk):
 @require_POST
 def decide(request, pk):
     application = _application(request, pk)
-    _require(request, "review.decide", application)
+    require(request, "review.decide", application)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -128,24 +121,13 @@ def decide(request, pk):
     return redirect("review:application", pk=pk)
 
 
-def _uuids(values):
-    """The values that are UUIDs; a tampered form must not crash the page."""
-    result = []
-    for value in values:
-        try:
-            result.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    return result
-
-
 @login_required
 @require_POST
 def batch_recommend(request, slug):
     call = _call(request, slug)
-    _require(request, "review.view_queue")
+    require(request, "review.view_queue")
     chosen = visible_to_reviewer(request.user).filter(
-        call=call, pk__in=_uuids(request.POST.getlist("ids"))
+        call=call, pk__in=uuids(request.POST.getlist("ids"))
     )
     allowed = [a for a in chosen if request.user.has_perm("review.decide", a)]
     if not allowed:
@@ -170,9 +152,9 @@ def attachment(request, pk, attachment_pk):
 
 
 def _own_batch(request, slug):
-    _require(request, "review.view_queue")
+    require(request, "review.view_queue")
     batch = domain.batch_for(_call(request, slug), request.user.authority)
-    _require(request, "review.manage_batch", batch)
+    require(request, "review.manage_batch", batch)
     return batch
 
 
@@ -273,7 +255,7 @@ def submit_batch(request, slug):
 @require_POST
 def reopen_batch(request, pk):
     batch = get_object_or_404(RecommendationBatch, pk=pk)
-    _require(request, "review.reopen_batch", batch)
+    require(request, "review.reopen_batch", batch)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -305,7 +287,7 @@ def _table(request, pk):
     table = get_object_or_404(
         SummaryTable.objects.select_related("batch__authority__region"), pk=pk
     )
-    _require(request, "review.view_batch", table.batch)
+    require(request, "review.view_batch", table.batch)
     return table
 
 
@@ -355,14 +337,14 @@ def table_file(request, pk, fmt):
 @require_GET
 def scan_file(request, pk):
     scan = get_object_or_404(StampedScan.objects.select_related("table__batch__authority"), pk=pk)
-    _require(request, "review.view_batch", scan.table.batch)
+    require(request, "review.view_batch", scan.table.batch)
     return download_response(scan.file, scan.original_name, scan.content_type)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_reviewer_accounts(request):
-    _require(request, "review.import_reviewers")
+    require(request, "review.import_reviewers")
     form = ReviewerImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():

@@ -1,15 +1,13 @@
 """The office's pages for the defence round and the combined meeting (defence.py)."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keyprojects.applications.printing import application_context
+from keyprojects.core.access import require, uuids
 
 from . import defence, domain
 from .aggregation import round_results
@@ -19,26 +17,10 @@ from .models import DefencePanel, DefenceSlot, ReviewRound
 Kind = ReviewRound.Kind
 
 
-def _require(request, permission, obj=None):
-    if not request.user.has_perm(permission, obj):
-        raise Http404
-
-
 def _round(request, pk, kind):
     round_ = get_object_or_404(ReviewRound.objects.select_related("call"), pk=pk, kind=kind)
-    _require(request, "scoring.manage_rounds", round_)
+    require(request, "scoring.manage_rounds", round_)
     return round_
-
-
-def _uuids(values):
-    """The values that are UUIDs; a tampered form must not crash the page."""
-    result = []
-    for value in values:
-        try:
-            result.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    return result
 
 
 @login_required
@@ -48,7 +30,7 @@ def shortlist(request, pk):
     if request.method == "POST":
         try:
             added, removed = defence.set_shortlist(
-                round_, _uuids(request.POST.getlist("ids")), by=request.user
+                round_, uuids(request.POST.getlist("ids")), by=request.user
             )
         except domain.ScoringRefused as error:
             messages.error(request, error.message)
@@ -92,7 +74,7 @@ def panel_create(request, pk):
 
 def _panel(request, pk):
     panel = get_object_or_404(DefencePanel.objects.select_related("round__call", "category"), pk=pk)
-    _require(request, "scoring.manage_rounds", panel.round)
+    require(request, "scoring.manage_rounds", panel.round)
     return panel
 
 
@@ -159,7 +141,7 @@ def _slot(request, pk):
         DefenceSlot.objects.select_related("round__call", "panel", "application__organisation"),
         pk=pk,
     )
-    _require(request, "scoring.manage_rounds", slot.round)
+    require(request, "scoring.manage_rounds", slot.round)
     return slot
 
 
@@ -182,7 +164,7 @@ def slot_cancel(request, pk):
 def paper_score(request, pk, expert_pk):
     """The secretary types in a panel expert's signed paper sheet, recorded as such."""
     slot = _slot(request, pk)
-    _require(request, "scoring.enter_paper_score", slot)
+    require(request, "scoring.enter_paper_score", slot)
     expert = get_object_or_404(slot.panel.experts, pk=expert_pk)
     round_, application = slot.round, slot.application
     score = domain.find_score(round_, expert, application)
@@ -200,11 +182,8 @@ def paper_score(request, pk, expert_pk):
                     round_,
                     application,
                     expert,
-                    items=form.cleaned_data["items"],
-                    comments=form.cleaned_data["comments"],
-                    opinion=form.cleaned_data["opinion"],
+                    **form.score_values(),
                     by=request.user,
-                    expected_version=form.cleaned_data["version"],
                     submit=submit,
                     paper=True,
                 )

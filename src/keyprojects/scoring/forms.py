@@ -88,6 +88,16 @@ class ScoreForm(forms.Form):
         }
         return cleaned
 
+    def score_values(self) -> dict:
+        """What domain.save_score takes from a valid form."""
+        data = self.cleaned_data
+        return {
+            "items": data["items"],
+            "comments": data["comments"],
+            "opinion": data["opinion"],
+            "expected_version": data["version"],
+        }
+
     @classmethod
     def initial_for(cls, score):
         if score is None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keyprojects.audit.domain import history
 from keyprojects.calls.models import Call
+from keyprojects.core.access import require
 from keyprojects.experts.models import Expert
 
 from . import domain, queries
@@ -23,14 +24,9 @@ from .forms import DeadlineForm, PanelForm, ReasonForm, RoundForm
 from .models import ReviewRound, Score
 
 
-def _require(request, permission, obj=None):
-    if not request.user.has_perm(permission, obj):
-        raise Http404
-
-
 def _round(request, pk):
     round_ = get_object_or_404(ReviewRound.objects.select_related("call"), pk=pk)
-    _require(request, "scoring.manage_rounds", round_)
+    require(request, "scoring.manage_rounds", round_)
     return round_
 
 
@@ -42,7 +38,7 @@ def _errors(request, form):
 @login_required
 @require_GET
 def office_home(request):
-    _require(request, "scoring.manage_rounds")
+    require(request, "scoring.manage_rounds")
     calls = Call.objects.order_by("-year", "-window_opens_at").prefetch_related("review_rounds")
     return render(request, "scoring/office_home.html", {"calls": calls})
 
@@ -50,7 +46,7 @@ def office_home(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def call_rounds(request, slug):
-    _require(request, "scoring.manage_rounds")
+    require(request, "scoring.manage_rounds")
     call = get_object_or_404(Call, slug=slug)
     rounds = list(call.review_rounds.all())
     form = RoundForm(request.POST or None, initial={"order": len(rounds) + 1})
@@ -183,8 +179,8 @@ def _score(request, pk):
     score = get_object_or_404(
         Score.objects.select_related("round__call", "expert", "application", "saved_by"), pk=pk
     )
-    _require(request, "scoring.manage_rounds", score.round)
-    _require(request, "scoring.view_score", score)
+    require(request, "scoring.manage_rounds", score.round)
+    require(request, "scoring.view_score", score)
     return score
 
 
@@ -204,7 +200,7 @@ def score_detail(request, pk):
 @require_POST
 def score_reopen(request, pk):
     score = _score(request, pk)
-    _require(request, "scoring.reopen_score", score)
+    require(request, "scoring.reopen_score", score)
     try:
         domain.reopen_score(score, by=request.user, reason=request.POST.get("reason", ""))
     except domain.ScoringRefused as error:

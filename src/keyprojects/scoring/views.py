@@ -7,13 +7,13 @@ here names another expert: not in the task list, not in the score page.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from keyprojects.applications.models import Application
 from keyprojects.applications.printing import application_context
+from keyprojects.core.access import require
 from keyprojects.documents.pdf import render_pdf
 from keyprojects.documents.responses import download_response, pdf_response
 from keyprojects.experts.access import expert_required
@@ -24,25 +24,19 @@ from .models import DefenceSlot, ReviewRound
 from .rules import RoundTask
 
 
-def _require(request, permission, obj=None):
-    """Anything the user may not touch does not exist for them."""
-    if not request.user.has_perm(permission, obj):
-        raise Http404
-
-
 def _task(request, round_pk, pk):
     round_ = get_object_or_404(ReviewRound.objects.select_related("call"), pk=round_pk)
     application = get_object_or_404(
         Application.objects.select_related("call", "organisation", "category"), pk=pk
     )
-    _require(request, "scoring.view_task", RoundTask(round_, application))
+    require(request, "scoring.view_task", RoundTask(round_, application))
     return round_, application
 
 
 @expert_required
 @require_GET
 def home(request):
-    _require(request, "scoring.view_own_tasks")
+    require(request, "scoring.view_own_tasks")
     tasks = queries.expert_tasks(request.user.expert)
     rounds = {}
     for task in tasks:
@@ -63,7 +57,7 @@ def task(request, round_pk, pk):
     )
     status = 200
     if request.method == "POST":
-        _require(request, "scoring.score_task", RoundTask(round_, application))
+        require(request, "scoring.score_task", RoundTask(round_, application))
         if form.is_valid():
             submit = request.POST.get("action") == "submit"
             try:
@@ -71,11 +65,8 @@ def task(request, round_pk, pk):
                     round_,
                     application,
                     expert,
-                    items=form.cleaned_data["items"],
-                    comments=form.cleaned_data["comments"],
-                    opinion=form.cleaned_data["opinion"],
+                    **form.score_values(),
                     by=request.user,
-                    expected_version=form.cleaned_data["version"],
                     submit=submit,
                 )
             except domain.ScoringRefused as error:
@@ -114,7 +105,7 @@ def attachment(request, round_pk, pk, attachment_pk):
 @login_required
 @require_GET
 def my_slots(request):
-    _require(request, "scoring.view_own_slots")
+    require(request, "scoring.view_own_slots")
     slots = [(s, defence.slot_text(s)) for s in queries.applicant_slots(request.user)]
     return render(request, "scoring/my_slots.html", {"slots": slots})
 
@@ -128,7 +119,7 @@ def slot_pdf(request, pk):
         ),
         pk=pk,
     )
-    _require(request, "scoring.view_slot", slot)
+    require(request, "scoring.view_slot", slot)
     pdf = render_pdf(
         "scoring/slot_pdf.html",
         {"slot": slot, "call": slot.round.call, "time": defence.slot_text(slot)},

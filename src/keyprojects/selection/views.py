@@ -17,6 +17,7 @@ from keyprojects.applications.printing import application_context, history_rows
 from keyprojects.applications.workflow import COUNTED, TransitionRefused
 from keyprojects.audit.domain import history
 from keyprojects.calls.models import Call
+from keyprojects.core.access import require
 from keyprojects.core.clock import china_time
 from keyprojects.documents.responses import download_response
 
@@ -28,14 +29,9 @@ PAGE_SIZE = 50
 CHECK_ERRORS = (domain.CheckRefused, TransitionRefused)
 
 
-def _require(request, permission, obj=None):
-    if not request.user.has_perm(permission, obj):
-        raise Http404
-
-
 def _call(request, slug):
     call = get_object_or_404(Call.objects.prefetch_related("categories"), slug=slug)
-    _require(request, "selection.view_overview", call)
+    require(request, "selection.view_overview", call)
     return call
 
 
@@ -50,7 +46,7 @@ def _query_without_page(request):
 @login_required
 @require_GET
 def index(request):
-    _require(request, "selection.view_overview")
+    require(request, "selection.view_overview")
     calls = Call.objects.order_by("-window_opens_at")
     wanted = request.GET.get("call")
     call = get_object_or_404(calls, slug=wanted) if wanted else calls.first()
@@ -90,7 +86,7 @@ def _application(request, pk):
         ),
         pk=pk,
     )
-    _require(request, "selection.formal_check", application)
+    require(request, "selection.formal_check", application)
     return application
 
 
@@ -228,7 +224,7 @@ def duplicates(request, slug):
 @require_POST
 def run_similarity(request, slug):
     call = _call(request, slug)
-    _require(request, "selection.run_similarity", call)
+    require(request, "selection.run_similarity", call)
     try:
         indexing.start_run(call, by=request.user)
     except domain.CheckRefused as error:
@@ -249,7 +245,7 @@ def _pair(request, pk):
         ),
         pk=pk,
     )
-    _require(request, "selection.judge_pair", pair)
+    require(request, "selection.judge_pair", pair)
     return pair
 
 
