@@ -3,18 +3,21 @@
 import datetime as dt
 import io
 import itertools
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 from stdnum.cn import uscc
 
-from keyprojects.applications import domain
+from keyprojects.applications import domain, workflow
 from keyprojects.applications.models import AttachmentKind
 from keyprojects.calls.reference import call_spec, load_call
 from keyprojects.core.clock import now
 from keyprojects.core.demo import SAMPLE_PROJECT
+from keyprojects.notices import decisions
 from keyprojects.orgs.models import OFFICE_GROUP, Organisation, Region, User
+from keyprojects.review import domain as review
 
 PASSWORD = "Test-password-2026"
 _serial = itertools.count(1)
@@ -112,3 +115,44 @@ def make_application(call, user, *, complete=True, attach=True, **values):
     if attach:
         domain.add_attachment(application, AttachmentKind.APPROVAL, pdf_upload(), by=user)
     return application
+
+
+def passed_maker(call, office):
+    reviewers = {}
+
+    def make(name, total="1200.00", civil="200.00", category="digital_governance", seat="320102"):
+        owner = make_user(
+            make_organisation(
+                seat=seat, contact_phone="025-12345678", contact_email="secret@example.com"
+            )
+        )
+        application = make_application(
+            call,
+            owner,
+            name=name,
+            total_investment=Decimal(total),
+            civil_works_investment=Decimal(civil),
+            category=call.categories.get(code=category),
+        )
+        application = domain.submit(application, by=owner)
+        if application.authority_id not in reviewers:
+            reviewers[application.authority_id] = make_user(None, authority=application.authority)
+        application = review.decide(
+            application, "recommend", by=reviewers[application.authority_id]
+        )
+        return workflow.perform(application, "pass_check", by=office)
+
+    return make
+
+
+def selected_maker(call, office):
+    """selected(name, total, civil, category code, seat): a selected key project (重点工程)."""
+    make_passed = passed_maker(call, office)
+    tiers = {}
+
+    def make(name, *args, **kwargs):
+        if not tiers:
+            tiers["key"] = decisions.create_default_tiers(call, by=office)[1]
+        return decisions.select(make_passed(name, *args, **kwargs), tiers["key"], by=office)
+
+    return make

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "keyprojects.scoring",
     "keyprojects.notices",
     "keyprojects.notifications",
+    "keyprojects.cases",
+    "keyprojects.tracking",
+    "keyprojects.stats",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +230,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/noto-sans-sc", NODE_MODULES / "@fontsource" / "noto-sans-sc"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 # Without collectstatic (make run) WhiteNoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = True

@@ -7,18 +7,14 @@ organisation of its own (the per-applicant limit is 2 per call).
 
 import datetime as dt
 import time
-from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 
-from keyprojects.applications import domain as applications
-from keyprojects.applications import workflow
 from keyprojects.notices import decisions, publication, spam
 from keyprojects.orgs.models import Authority
-from keyprojects.review import domain as review
 
-from ..factories import make_application, make_office, make_organisation, make_user
+from ..factories import make_office, make_user, passed_maker
 
 
 @pytest.fixture(autouse=True)
@@ -42,34 +38,6 @@ def reviewer(regions):
 def make_passed(call, office):
     """make_passed(name, total, civil, category code, seat): a check_passed application."""
     return passed_maker(call, office)
-
-
-def passed_maker(call, office):
-    reviewers = {}
-
-    def make(name, total="1200.00", civil="200.00", category="digital_governance", seat="320102"):
-        owner = make_user(
-            make_organisation(
-                seat=seat, contact_phone="025-12345678", contact_email="secret@example.com"
-            )
-        )
-        application = make_application(
-            call,
-            owner,
-            name=name,
-            total_investment=Decimal(total),
-            civil_works_investment=Decimal(civil),
-            category=call.categories.get(code=category),
-        )
-        application = applications.submit(application, by=owner)
-        if application.authority_id not in reviewers:
-            reviewers[application.authority_id] = make_user(None, authority=application.authority)
-        application = review.decide(
-            application, "recommend", by=reviewers[application.authority_id]
-        )
-        return workflow.perform(application, "pass_check", by=office)
-
-    return make
 
 
 @pytest.fixture
