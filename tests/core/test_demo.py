@@ -39,3 +39,21 @@ def test_demo_has_a_call_in_the_selection_stage(regions):
     assert len(experts) == 6
     assert any("尚未打分" in accounts[u] for u in experts)
     assert all("首次登录须绑定手机认证器" in accounts[u] for u in experts)
+
+
+def test_demo_has_last_years_finished_call(regions):
+    from keyprojects.calls.models import Call
+    from keyprojects.core.clock import now
+    from keyprojects.notices.models import PublicNotice
+
+    load_demo()
+
+    call = Call.objects.get(slug="demo-completed")
+    assert call.year == now().year - 1
+    assert window_state(call) == "closed"
+    statuses = sorted(call.applications.values_list("status", flat=True))
+    assert statuses == ["not_selected"] + ["selected"] * 5
+    notice = PublicNotice.objects.get(call=call)
+    assert notice.state == PublicNotice.State.FINALISED
+    assert notice.finalised_at < now() and notice.finalised_at.year == call.year
+    assert len(notice.final_list["rows"]) == 5

@@ -158,9 +158,13 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
     )
     _user("admin", full_name="系统管理员", is_staff=True, is_superuser=True)
     accounts.append(("admin", DEMO_PASSWORD, "系统管理员"))
-    from .demo_selection import load_selection_demo  # it builds on the accounts above
+    # They build on the accounts above.
+    from .demo_completed import load_completed_demo
+    from .demo_selection import load_selection_demo
 
-    return accounts + load_selection_demo(today)
+    accounts += load_selection_demo(today)
+    load_completed_demo(today)
+    return accounts
 
 
 def _submitted_application(call, user, name, **values):
