@@ -31,9 +31,12 @@ demo: migrate
 
 # The task worker (summary tables and other background work) runs beside gunicorn and
 # stops with it.
+# The processes share their request counts for /metrics through files in var/metrics.
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	$(MANAGE) db_worker --queue-name '*' & worker=$$!; \
+	rm -rf var/metrics && mkdir -p var/metrics
+	export PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/metrics; \
+	$(MANAGE) worker --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn keyprojects.wsgi --pythonpath src --bind $(HOST):$(PORT) \
 		--workers 2 --threads 4 --access-logfile -

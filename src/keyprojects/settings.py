@@ -40,6 +40,8 @@ TRUSTED_PROXIES = env_list("KEYPROJECTS_TRUSTED_PROXIES")
 STAFF_NETWORKS = env_list("KEYPROJECTS_STAFF_NETWORKS")
 STAFF_HOSTS = env_list("KEYPROJECTS_STAFF_HOSTS")
 SITE_URL = os.environ.get("KEYPROJECTS_SITE_URL", "http://127.0.0.1:8000")
+# Who may read /metrics (CIDR): the monitoring system's networks.
+METRICS_NETWORKS = env_list("KEYPROJECTS_METRICS_NETWORKS", "127.0.0.1/32,::1/128")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "keyprojects.core.metrics.RequestMetricsMiddleware",
     "keyprojects.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -246,6 +249,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# At province scale: S3-compatible object storage shared by every app server and worker.
+# Files are still streamed to users only through the permission-checked views.
+S3_BUCKET = os.environ.get("KEYPROJECTS_S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("KEYPROJECTS_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("KEYPROJECTS_S3_ACCESS_KEY", ""),
+            "secret_key": os.environ.get("KEYPROJECTS_S3_SECRET_KEY", ""),
+            "region_name": os.environ.get("KEYPROJECTS_S3_REGION") or None,
+            "location": os.environ.get("KEYPROJECTS_S3_PREFIX", "media"),
+            "default_acl": None,  # private objects; the bucket grants nobody else
+            "file_overwrite": False,
+            "querystring_expire": 60,
+        },
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

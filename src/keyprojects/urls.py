@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from keyprojects.calls import views as call_views
+from keyprojects.core.health import healthz
+from keyprojects.core.metrics import metrics
 from keyprojects.orgs.extranet import LoginForm
 
 urlpatterns = [
@@ -29,4 +31,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]

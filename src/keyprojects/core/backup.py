@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
@@ -209,6 +210,13 @@ def create_backup(output_dir: Path, using=DEFAULT_DB_ALIAS) -> BackupReport:
     target = output_dir / f"keyprojects-backup-{created:%Y%m%d-%H%M%S}.tar.gz"
     if target.exists():
         raise BackupError(f"备份文件 {target} 已存在，请稍后再试。")
+    if not isinstance(default_storage, FileSystemStorage):
+        # Files in object storage are backed up by the bucket (versioning and replication),
+        # the database by pg_dump: an archive here would silently miss every file.
+        raise BackupError(
+            "文件保存在对象存储中，本命令不能备份：请按 docs/deployment.md 使用存储桶的"
+            "版本控制与复制备份文件，用 pg_dump 备份数据库。"
+        )
     media_root = Path(settings.MEDIA_ROOT)
     applied, _code = migration_state(using)
     with tempfile.TemporaryDirectory(dir=output_dir, prefix=".backup-") as work:

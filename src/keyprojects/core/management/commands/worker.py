@@ -1,0 +1,57 @@
+"""`manage.py worker`: django-tasks-db's worker, plus a heartbeat for /healthz.
+
+Takes every option `db_worker` takes. Several can run on several machines against
+PostgreSQL: a task is claimed under a row lock (SELECT … FOR UPDATE SKIP LOCKED) and run by
+exactly one of them.
+"""
+
+import os
+import socket
+import threading
+
+from django.db import close_old_connections, connection
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from keyprojects.core.clock import now
+from keyprojects.core.models import WorkerHeartbeat
+
+HEARTBEAT_SECONDS = 10
+
+
+class Command(DatabaseWorkerCommand):
+    help = "运行后台任务工作进程（带心跳）。"
+
+    def handle(self, *args, **options):
+        worker_id = options["worker_id"]
+        stop = threading.Event()
+        beat(worker_id, started=True)
+        thread = threading.Thread(
+            target=_beat_until, args=(worker_id, stop), name="heartbeat", daemon=True
+        )
+        thread.start()
+        try:
+            return super().handle(*args, **options)
+        finally:
+            stop.set()
+            thread.join(timeout=HEARTBEAT_SECONDS)
+            WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def beat(worker_id: str, *, started: bool = False) -> None:
+    at = now()
+    defaults = {"hostname": socket.gethostname(), "pid": os.getpid(), "beat_at": at}
+    if started:
+        defaults["started_at"] = at
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id, defaults=defaults, create_defaults={**defaults, "started_at": at}
+    )
+
+
+def _beat_until(worker_id: str, stop: threading.Event) -> None:
+    # Its own database connection (one per thread), closed when the worker stops.
+    try:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            close_old_connections()
+            beat(worker_id)
+    finally:
+        connection.close()
