@@ -16,6 +16,13 @@ def _tasks_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_for_experts_only(settings):
+    """The suite logs the office and reviewers in with force_login to test other things; their
+    second factor, on by default in production, is tested in tests/orgs/test_second_factor.py."""
+    settings.SECOND_FACTOR_ROLES = ["expert"]
+
+
 @pytest.fixture
 def regions(db):
     load_regions()

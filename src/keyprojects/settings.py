@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "keyprojects.cases",
     "keyprojects.tracking",
     "keyprojects.stats",
+    "keyprojects.api",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "keyprojects.orgs.passwords.HistoryValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Who must prove a second factor (TOTP or a recovery code) on every page: experts, office,
+# reviewers, admin (experts/access.py).
+SECOND_FACTOR_ROLES = env_list("KEYPROJECTS_SECOND_FACTOR_ROLES", "expert,office,reviewer,admin")
 # The name authenticator apps show beside the account (django-otp).
 OTP_TOTP_ISSUER = os.environ.get("KEYPROJECTS_OTP_ISSUER", "智慧江苏重点工程申报平台")
 INVITATION_MAX_AGE_DAYS = 14

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/", include("keyprojects.cases.urls")),
     path("tracking/", include("keyprojects.tracking.urls")),
     path("stats/", include("keyprojects.stats.urls")),
+    path("api/", include("keyprojects.api.urls")),
     path("notifications/", include("keyprojects.notifications.urls")),
     path("audit/", include("keyprojects.audit.urls")),
     path("accounts/", include("keyprojects.orgs.urls")),

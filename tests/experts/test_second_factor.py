@@ -32,9 +32,8 @@ def sign_in(client, user):
     assert client.login(username=user.username, password=PASSWORD)
 
 
-def test_only_experts_must_use_a_second_factor(expert, office):
+def test_an_expert_must_use_a_second_factor_while_in_the_pool(expert):
     assert second_factor_required(expert.user)
-    assert not second_factor_required(office)
     assert not second_factor_required(make_user(make_organisation()))
     expert.is_active = False  # out of the pool: no longer an expert's account
     expert.save()

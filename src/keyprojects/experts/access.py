@@ -1,26 +1,39 @@
 """The second factor: who must use it, and the decorators for pages that require it.
 
 `second_factor_required(user)` is the one place that says which roles must prove a second
-factor (TOTP or a recovery code, django-otp). Only experts for now; the office and the
-reviewers join in a later issue by extending that function, and every page decorated with
-`verified_required` (or `expert_required`) follows.
+factor (TOTP or a recovery code, django-otp): those named in settings.SECOND_FACTOR_ROLES —
+by default experts, the provincial office, the local reviewers and administrators, as 等保
+level 3 asks of privileged users. The middleware (middleware.py) and every page decorated
+with `verified_required` (or `expert_required`) follow it.
 """
 
 import functools
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from keyprojects.orgs.rules import is_office
+
 from .rules import is_expert
+
+ROLE_TESTS = {
+    "expert": lambda user: bool(is_expert(user)),
+    "office": lambda user: bool(is_office(user)),
+    "reviewer": lambda user: user.authority_id is not None,
+    "admin": lambda user: user.is_superuser or user.is_staff,
+}
 
 
 def second_factor_required(user) -> bool:
     """Must this account prove a second factor before it may use its pages?"""
-    return bool(is_expert(user))
+    if not user.is_authenticated:
+        return False
+    return any(ROLE_TESTS[role](user) for role in settings.SECOND_FACTOR_ROLES)
 
 
 def is_verified(user) -> bool:
