@@ -24,7 +24,7 @@ def test_demo_loads_twice_and_gives_every_role(regions):
 def test_demo_has_a_call_in_the_selection_stage(regions):
     from keyprojects.experts.models import Assignment
     from keyprojects.scoring.models import Score
-    from keyprojects.selection.models import PastKeyProject
+    from keyprojects.tracking.models import TrackedProject
 
     accounts = {username: role for username, _password, role in load_demo()}
 
@@ -34,7 +34,7 @@ def test_demo_has_a_call_in_the_selection_stage(regions):
     assert statuses == ["check_passed"] * 6 + ["recommended"] * 2
     assert Assignment.objects.filter(application__call=call).count() == 6 * 3
     assert Score.objects.filter(application__call=call, submitted_at__isnull=False).exists()
-    assert PastKeyProject.objects.filter(name__contains="沛县").exists()
+    assert TrackedProject.objects.filter(name__contains="沛县").exists()
     experts = [u for u, role in accounts.items() if "评审专家" in role]
     assert len(experts) == 6
     assert any("尚未打分" in accounts[u] for u in experts)

@@ -8,8 +8,10 @@ from django.urls import reverse
 
 from keyprojects.audit.domain import history
 from keyprojects.core.clock import now
+from keyprojects.orgs.models import Region
 from keyprojects.selection import checklist, domain, indexing, similarity
-from keyprojects.selection.models import PastKeyProject, SimilarityRun, SimilarPair
+from keyprojects.selection.models import SimilarityRun, SimilarPair
+from keyprojects.tracking.models import TrackedProject
 
 from ..factories import credit_code, make_organisation
 from . import texts
@@ -135,13 +137,26 @@ def test_a_project_applied_twice_by_its_two_partners_is_found(client, call, offi
         )
 
 
+def earlier_key_project(**fields):
+    """A key project of an earlier year, as the tracking app's XLSX import leaves it."""
+    values = {
+        "credit_code": credit_code("12320000MB"),
+        "category_name": "数字治理类",
+        "informatisation_investment": 500,
+        "source": TrackedProject.Source.IMPORTED,
+        "created_at": now(),
+        **fields,
+    }
+    return TrackedProject.objects.create(**values)
+
+
 def test_the_second_phase_of_an_earlier_key_project_is_flagged(client, call, office):
-    past = PastKeyProject.objects.create(
+    past = earlier_key_project(
         year=call.year - 1,
         name="徐州市智慧水务平台",
         applicant_name="徐州市自来水公司",
-        applicant_credit_code=credit_code("91320300MA"),
-        city_name="徐州市",
+        credit_code=credit_code("91320300MA"),
+        city=Region.objects.get(code="320300"),
         content=texts.WATER_PHASE_ONE,
     )
     application = recommended(
@@ -179,7 +194,7 @@ def test_unrelated_projects_are_not_paired(client, call, office):
         summary="项目简介见建设内容",
         construction_content=texts.EDUCATION,
     )
-    PastKeyProject.objects.create(
+    earlier_key_project(
         year=call.year - 1, name="全民健康信息平台", applicant_name="省卫健委", content=texts.HEALTH
     )
     run_index(client, office, call)
@@ -188,7 +203,7 @@ def test_unrelated_projects_are_not_paired(client, call, office):
 
 
 def test_key_projects_of_the_same_year_are_not_earlier_ones(call, office):
-    PastKeyProject.objects.create(
+    earlier_key_project(
         year=call.year, name="城市智慧水务平台", applicant_name="某单位", content=texts.WATER
     )
     recommended(

@@ -158,12 +158,21 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str, str]]:
     )
     _user("admin", full_name="系统管理员", is_staff=True, is_superuser=True)
     accounts.append(("admin", DEMO_PASSWORD, "系统管理员"))
-    # They build on the accounts above.
+    # They build on the accounts above: last year's finished call, its selected projects
+    # tracked beside earlier years' imported ones, then this year's call in selection (whose
+    # continuation check compares with all of those).
+    from keyprojects.cases.demo import load_demo as load_cases
+    from keyprojects.stats.demo import load_demo as load_stats
+    from keyprojects.tracking.demo import load_demo as load_tracking
+
     from .demo_completed import load_completed_demo
     from .demo_selection import load_selection_demo
 
+    completed = load_completed_demo(today)
+    accounts += load_cases(completed, today)
+    load_stats(completed, today)
+    load_tracking(today)
     accounts += load_selection_demo(today)
-    load_completed_demo(today)
     return accounts
 
 

@@ -21,18 +21,66 @@ from keyprojects.notices.workdays import working_days_end
 from keyprojects.orgs.models import User
 from keyprojects.review import domain as review
 
-from .clock import china_midnight
+from .clock import now
 
 SLUG = "demo-completed"
 
 PROJECTS = [
-    # (applicant's login, project, category code, total investment in 万元, outcome)
-    ("applicant", "南京市“一网通办”政务服务平台", "digital_governance", "2300.00", "flagship"),
-    ("applicant", "玄武区数字孪生城市治理平台", "digital_infrastructure", "1650.00", "key"),
-    ("applicant_sz", "苏州工业园区5G+工业互联网平台", "digital_economy", "3100.00", "key"),
-    ("applicant_soe", "江苏交通一张图综合管理平台", "digital_infrastructure", "2800.00", "key"),
-    ("applicant_px", "沛县智慧养老服务平台", "digital_governance", "560.00", "key"),
-    ("applicant_px", "沛县农村电商公共服务平台", "digital_economy", "430.00", "not_selected"),
+    # (applicant's login, project, category code, total investment in 万元, outcome,
+    #  what it builds — each its own, so the duplicate check does not pair them by accident)
+    (
+        "applicant",
+        "南京市“一网通办”政务服务平台",
+        "digital_governance",
+        "2300.00",
+        "flagship",
+        "整合全市46个部门的审批系统，建设统一受理、统一身份认证和电子证照库，"
+        "实现企业开办、不动产登记等高频事项全程网办。",
+    ),
+    (
+        "applicant",
+        "玄武区数字孪生城市治理平台",
+        "digital_infrastructure",
+        "1650.00",
+        "key",
+        "以倾斜摄影和建筑信息模型构建玄武区三维底座，接入地下管网、路灯和井盖传感器，"
+        "支撑城市部件巡检和防汛模拟推演。",
+    ),
+    (
+        "applicant_sz",
+        "苏州工业园区5G+工业互联网平台",
+        "digital_economy",
+        "3100.00",
+        "key",
+        "在园区部署5G专网和边缘计算节点，为电子制造和装备企业提供设备联网、"
+        "工艺参数优化和产能共享服务。",
+    ),
+    (
+        "applicant_soe",
+        "江苏交通一张图综合管理平台",
+        "digital_infrastructure",
+        "2800.00",
+        "key",
+        "汇聚高速公路、普通国省道、航道和港口的基础数据与实时运行数据，"
+        "形成全省交通基础设施一张图和运行监测大屏。",
+    ),
+    (
+        "applicant_px",
+        "沛县智慧养老服务平台",
+        "digital_governance",
+        "560.00",
+        "key",
+        "为全县独居和高龄老人配备智能手环和紧急呼叫终端，建设居家养老服务派单系统"
+        "和养老机构监管模块。",
+    ),
+    (
+        "applicant_px",
+        "沛县农村电商公共服务平台",
+        "digital_economy",
+        "430.00",
+        "not_selected",
+        "建设县级电商公共服务中心线上平台，提供农产品品牌推广、物流配送调度和网店运营培训。",
+    ),
 ]
 REVIEWER_OF = {
     "applicant": "reviewer_nj",
@@ -58,16 +106,17 @@ def _completed_call(today: dt.date) -> Call:
         year=year,
         title=f"{year}年智慧江苏重点工程（演示：已完成的批次）",
         notice_number="演示用，非正式通知",
-        window_opens_at=china_midnight(today - dt.timedelta(days=1)),
-        window_closes_at=china_midnight(today + dt.timedelta(days=1)),
-        recommendation_deadline=china_midnight(today + dt.timedelta(days=2)),
+        # Open now, whatever `today` the caller passes; moved into last year at the end.
+        window_opens_at=now() - dt.timedelta(days=1),
+        window_closes_at=now() + dt.timedelta(days=1),
+        recommendation_deadline=now() + dt.timedelta(days=2),
         earliest_start=dt.date(year - 1, 1, 1),
     )
     categories = {c.code: c for c in call.categories.all()}
     office = User.objects.get(username="office")
     flagship, key = decisions.create_default_tiers(call, by=office)
     tiers = {"flagship": flagship, "key": key}
-    for username, name, category, total, outcome in PROJECTS:
+    for username, name, category, total, outcome, content in PROJECTS:
         user = User.objects.get(username=username)
         total = Decimal(total)
         application = _submitted_application(
@@ -78,6 +127,8 @@ def _completed_call(today: dt.date) -> Call:
             total_investment=total,
             civil_works_investment=(total / 10).quantize(Decimal("0.01")),
             investment_completed=(total * Decimal("0.4")).quantize(Decimal("0.01")),
+            summary=content[: content.index("，")],
+            construction_content=content,
         )
         reviewer = User.objects.get(username=REVIEWER_OF[username])
         application = review.decide(application, "recommend", by=reviewer, reason="同意推荐。")
@@ -86,12 +137,13 @@ def _completed_call(today: dt.date) -> Call:
             decisions.select(application, tiers[outcome], by=office)
         else:
             decisions.not_select(application, "综合会审得分未进入入选范围。", by=office)
-    _notice_and_final_list(call, office, today)
+    _notice_and_final_list(call, office)
     _move_into_last_year(call, today)
     return call
 
 
-def _notice_and_final_list(call, office, today):
+def _notice_and_final_list(call, office):
+    today = publication.today()  # a notice is published from today (China time) on
     notice = publication.save_notice(
         call,
         {

@@ -37,25 +37,38 @@ def _fonts():
 atexit.register(_fonts.cache_clear)
 
 
-def _local_fonts_only(url, *args, **kwargs):
-    # Generated documents never reach out: only the bundled font files may be loaded.
-    from weasyprint import default_url_fetcher
+def _fetcher(resources):
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    if not url.startswith(settings.PDF_FONT_DIR.as_uri()):
-        raise ValueError(f"refused to fetch {url}")
-    return default_url_fetcher(url, *args, **kwargs)
+    class LocalOnlyFetcher(URLFetcher):
+        """Generated documents never reach out: the bundled fonts, and what `resources`
+        (a function of the URL giving (bytes, content type), or None) serves."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols={"file"})
+
+        def fetch(self, url, headers=None):
+            found = resources(url) if resources is not None else None
+            if found is not None:
+                data, content_type = found
+                return URLFetcherResponse(url, data, {"Content-Type": content_type})
+            if url.startswith(settings.PDF_FONT_DIR.as_uri()):
+                return super().fetch(url, headers)
+            raise ValueError(f"refused to fetch {url}")
+
+    return LocalOnlyFetcher()
 
 
-def lay_out(template_name: str, context: dict):
+def lay_out(template_name: str, context: dict, resources=None):
     """The laid-out WeasyPrint document: the slow half of making a PDF (for progress)."""
     from weasyprint import HTML
 
     font_config, font_css = _fonts()
     html = render_to_string(template_name, context)
-    return HTML(string=html, url_fetcher=_local_fonts_only).render(
+    return HTML(string=html, url_fetcher=_fetcher(resources)).render(
         stylesheets=[font_css], font_config=font_config
     )
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    return lay_out(template_name, context).write_pdf()
+def render_pdf(template_name: str, context: dict, resources=None) -> bytes:
+    return lay_out(template_name, context, resources).write_pdf()

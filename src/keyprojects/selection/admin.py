@@ -1,41 +1,6 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from keyprojects.audit.domain import record
-
-from .models import FormalCheck, PastKeyProject, SimilarityRun, SimilarPair
-
-
-@admin.register(PastKeyProject)
-class PastKeyProjectAdmin(admin.ModelAdmin):
-    """Earlier years' key projects, entered by hand until the XLSX import exists."""
-
-    list_display = ["year", "name", "applicant_name", "city_name", "category_name"]
-    list_filter = ["year", "city_name", "category_name"]
-    search_fields = ["name", "applicant_name", "applicant_credit_code", "content"]
-    fieldsets = [
-        (None, {"fields": ["year", "name", "category_name", "city_name"]}),
-        (_("申报单位"), {"fields": ["applicant_name", "applicant_credit_code"]}),
-        (None, {"fields": ["content", "informatisation_investment"]}),
-    ]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record(
-            obj,
-            "change" if change else "create",
-            actor=request.user,
-            data={"fields": sorted(form.changed_data)},
-        )
-
-    def delete_model(self, request, obj):
-        record(obj, "delete", actor=request.user, data={"name": obj.name, "year": obj.year})
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            record(obj, "delete", actor=request.user, data={"name": obj.name, "year": obj.year})
-        super().delete_queryset(request, queryset)
+from .models import FormalCheck, SimilarityRun, SimilarPair
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from keyprojects.applications.workflow import RECOMMENDED_ONWARDS
 from keyprojects.audit.domain import record
 from keyprojects.core.clock import now
+from keyprojects.tracking.queries import earlier_key_projects
 
 from . import similarity, tasks
 from .domain import CheckRefused
-from .models import PastKeyProject, SimilarityRun, SimilarPair
+from .models import SimilarityRun, SimilarPair
 
 # A run still pending or running after this long is taken as lost (worker stopped).
 STALE_AFTER = dt.timedelta(minutes=30)
@@ -46,14 +47,15 @@ def past_document(project) -> similarity.Document:
 
 
 def documents_for(call) -> list[similarity.Document]:
-    """The call's recommended applications and the key projects of earlier years."""
+    """The call's recommended applications and the key projects of earlier years (the
+    tracked projects: imported from before the platform, or selected on it)."""
     applications = (
         call.applications.filter(status__in=RECOMMENDED_ONWARDS)
         .select_related("organisation")
         .prefetch_related("partners")
         .order_by("pk")
     )
-    past = PastKeyProject.objects.filter(year__lt=call.year).order_by("pk")
+    past = earlier_key_projects(call.year)
     return [application_document(a) for a in applications] + [past_document(p) for p in past]
 
 

@@ -1,14 +1,12 @@
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.applications.models import Application
 from keyprojects.calls.models import Call
-from keyprojects.orgs.credit_code import validate_credit_code
 
 
 class FormalCheck(models.Model):
@@ -62,40 +60,6 @@ class FormalCheck(models.Model):
         return [item for item in self.items if item.get("result") == "fail"]
 
 
-class PastKeyProject(models.Model):
-    """A key project of an earlier year, for the continuation check (续期建设项目).
-
-    Entered by the office in the admin until the tracking app imports them from XLSX.
-    """
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
-    name = models.CharField(_("项目名称"), max_length=200)
-    applicant_name = models.CharField(_("申报单位"), max_length=128)
-    applicant_credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
-    )
-    category_name = models.CharField(_("工程类别"), max_length=32, blank=True)
-    city_name = models.CharField(_("所在设区市"), max_length=32, blank=True)
-    content = models.TextField(_("建设内容或项目简介"), blank=True)
-    informatisation_investment = models.DecimalField(
-        _("信息化投资（万元）"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-
-    class Meta:
-        verbose_name = _("往年重点工程")
-        verbose_name_plural = _("往年重点工程")
-        ordering = ["-year", "name"]
-
-    def __str__(self):
-        return f"{self.year} · {self.name}"
-
-
 class SimilarityRun(models.Model):
     """One computation of a call's similarity index, run by a background task."""
 
@@ -147,7 +111,11 @@ class SimilarPair(models.Model):
         Application, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     past_project = models.ForeignKey(
-        PastKeyProject, null=True, blank=True, on_delete=models.CASCADE, related_name="pairs"
+        "tracking.TrackedProject",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pairs",
     )
     estimated_jaccard = models.FloatField(_("估计相似度"))
     jaccard = models.FloatField(_("内容相似度"))

@@ -1,5 +1,43 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import area_views, office_views, owner_views, views
 
 app_name = "tracking"
 
-urlpatterns = []
+urlpatterns = [
+    # The provincial office
+    path("", office_views.index, name="index"),
+    path("projects/", office_views.projects, name="projects"),
+    path("projects/sync/", office_views.sync_platform, name="sync_platform"),
+    path("import/", office_views.import_upload, name="import"),
+    path("import/template.xlsx", office_views.import_template, name="import_template"),
+    path("import/<uuid:pk>/", office_views.import_report, name="import_report"),
+    path("import/<uuid:pk>/confirm/", office_views.import_confirm, name="import_confirm"),
+    path("rounds/new/", office_views.round_new, name="round_new"),
+    path("rounds/<uuid:pk>/", office_views.round_page, name="round"),
+    path("rounds/<uuid:pk>/export.xlsx", office_views.round_export, name="round_export"),
+    path("rounds/<uuid:pk>/remind/", office_views.round_remind, name="round_remind"),
+    path("rounds/<uuid:pk>/add/", office_views.round_add_missing, name="round_add_missing"),
+    path("rounds/<uuid:pk>/close/", office_views.round_close, name="round_close"),
+    path("reports/<uuid:pk>/", office_views.report_page, name="report"),
+    path("reports/<uuid:pk>/evaluate/", office_views.evaluate, name="evaluate"),
+    path("reports/<uuid:pk>/return/", office_views.return_report, name="return"),
+    # Anyone who may read the report
+    path(
+        "reports/<uuid:pk>/attachments/<uuid:attachment_pk>/",
+        views.attachment,
+        name="attachment",
+    ),
+    # The owner (建设单位)
+    path("my/", owner_views.my_reports, name="my_reports"),
+    path("my/<uuid:pk>/", owner_views.my_report, name="my_report"),
+    path("my/<uuid:pk>/attachments/", owner_views.attach, name="attach"),
+    path(
+        "my/<uuid:pk>/attachments/<uuid:attachment_pk>/delete/",
+        owner_views.detach,
+        name="detach",
+    ),
+    # The local authority
+    path("area/", area_views.area_reports, name="area_reports"),
+    path("area/<uuid:pk>/", area_views.area_report, name="area_report"),
+]
