@@ -164,6 +164,11 @@ TASKS = {
     }
 }
 
+# --- Integration API (/api/v1/, keyprojects/api) ----------------------------------------
+# Requests per minute with credentials (a system's token, a person's session) and without.
+KEYPROJECTS_API_RATE = os.environ.get("KEYPROJECTS_API_RATE", "600/m")
+KEYPROJECTS_API_ANON_RATE = os.environ.get("KEYPROJECTS_API_ANON_RATE", "120/m")
+
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [
@@ -289,6 +294,13 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+
+# 商用密码 (core/crypto.py, docs/security.md): SM4 keys of personal contact data at rest,
+# "id:32 hex digits" comma-separated, the first encrypts, all decrypt (rotation); and the
+# HMAC-SM3 key (hex) of their search digests. Unset: derived from SECRET_KEY (check --deploy
+# warns).
+FIELD_ENCRYPTION_KEYS = env_list("KEYPROJECTS_FIELD_KEYS")
+FIELD_DIGEST_KEY = os.environ.get("KEYPROJECTS_DIGEST_KEY", "")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
