@@ -96,3 +96,21 @@ def test_case_library(client, call, office, nanjing_applicants, django_assert_nu
     with django_assert_num_queries(few):
         last = client.get(f"{url}?page=3").content.decode()
     assert len(CASE_LINK.findall(last)) == MANY - 2 * PER_PAGE
+
+
+def test_reviewer_queue_pages_keep_the_filters(
+    client, call, office, nanjing_reviewer, nanjing_applicants
+):
+    rows = add_rows(call, nanjing_applicants(60), 60, office)
+    client.force_login(nanjing_reviewer)
+
+    first = client.get(reverse("review:queue"), {"call": call.slug}).content.decode()
+    second = client.get(reverse("review:queue"), {"call": call.slug, "page": 2}).content.decode()
+
+    assert "共 60 个项目" in first and "第 1 / 2 页" in first
+    assert f"?call={call.slug}&amp;page=2" in first  # the next page keeps the chosen call
+    shown = [a.name for a in rows if a.name in first]
+    assert len(shown) == 50
+    assert sorted(shown + [a.name for a in rows if a.name in second]) == sorted(
+        a.name for a in rows
+    )

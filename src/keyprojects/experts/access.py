@@ -33,7 +33,13 @@ def second_factor_required(user) -> bool:
     """Must this account prove a second factor before it may use its pages?"""
     if not user.is_authenticated:
         return False
-    return any(ROLE_TESTS[role](user) for role in settings.SECOND_FACTOR_ROLES)
+    # Asked by the middleware on every request, and by views: once per request's user.
+    roles = tuple(settings.SECOND_FACTOR_ROLES)
+    cached = getattr(user, "_second_factor_required", None)
+    if cached is None or cached[0] != roles:
+        cached = (roles, any(ROLE_TESTS[role](user) for role in roles))
+        user._second_factor_required = cached
+    return cached[1]
 
 
 def is_verified(user) -> bool:

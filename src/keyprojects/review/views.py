@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,8 @@ from . import domain, imports, tables
 from .forms import DecisionForm, QueueFilter, ReopenForm, ReviewerImportForm, ScanForm
 from .models import RecommendationBatch, StampedScan, SummaryTable
 from .queries import queue, status_counts, visible_to_reviewer
+
+QUEUE_PAGE_SIZE = 50
 
 REVIEW_ERRORS = (TransitionRefused, RecommendationClosed, domain.BatchLocked, domain.SubmitRefused)
 
@@ -52,7 +55,13 @@ def review_queue(request):
     ).select_related("parent")
     filters = QueueFilter(request.GET or None, call=call, counties=counties)
     criteria = filters.cleaned_data if filters.is_valid() else {}
-    applications = list(queue(request.user, call, **{k: v for k, v in criteria.items() if v}))
+    # A city sees thousands of applications at province scale: 50 a page, filters kept.
+    page = Paginator(
+        queue(request.user, call, **{k: v for k, v in criteria.items() if v}), QUEUE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    applications = list(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
     batch = RecommendationBatch.objects.filter(call=call, authority=authority).first()
     locked = batch is not None and batch.is_submitted
     for application in applications:
@@ -70,6 +79,8 @@ def review_queue(request):
             "authority": authority,
             "filters": filters,
             "applications": applications,
+            "page": page,
+            "query": query.urlencode(),
             "counts": [
                 (Status(status).label, n) for status, n in status_counts(request.user, call).items()
             ],
