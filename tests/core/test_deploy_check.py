@@ -15,6 +15,9 @@ PRODUCTION = {
     "DJANGO_HSTS_SECONDS": "31536000",
     "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1",
     "DJANGO_HSTS_PRELOAD": "1",
+    # 商用密码: the SM4 key of contact data and the HMAC-SM3 key of its search digests.
+    "KEYPROJECTS_FIELD_KEYS": "2026a:" + "0123456789abcdef" * 2,
+    "KEYPROJECTS_DIGEST_KEY": "fedcba9876543210" * 4,
 }
 
 
@@ -43,3 +46,12 @@ def test_deploy_check_fails_on_the_development_defaults(tmp_path):
     result = run_check({}, tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
+    assert "KEYPROJECTS_FIELD_KEYS" in result.stdout + result.stderr
+    assert "KEYPROJECTS_DIGEST_KEY" in result.stdout + result.stderr
+
+
+def test_deploy_check_fails_without_the_field_keys(tmp_path):
+    production = {k: v for k, v in PRODUCTION.items() if not k.startswith("KEYPROJECTS_")}
+    result = run_check(production, tmp_path)
+    assert result.returncode != 0
+    assert "keyprojects.W001" in result.stdout + result.stderr

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from keyprojects.audit.models import Event
+from keyprojects.core.crypto import digest
 from keyprojects.experts.imports import COLUMNS
 from keyprojects.experts.models import Expert
 from keyprojects.orgs.models import User
@@ -74,13 +75,13 @@ def test_import_creates_experts_with_accounts_and_a_set_password_mail(client, of
     response = client.post(reverse("experts:import"), {"file": sheet(*rows)})
 
     assert response.status_code == 200
-    zhang = Expert.objects.get(email="zhang@example.com")
+    zhang = Expert.objects.get(email_digest=digest("zhang@example.com"))
     assert (zhang.name, zhang.city.name, zhang.category_codes) == (
         "张明",
         "南京市",
         ["cybersecurity", "digital_governance"],
     )
-    li = Expert.objects.get(email="li@example.com")
+    li = Expert.objects.get(email_digest=digest("li@example.com"))
     assert (li.city.name, li.category_codes) == ("镇江市", ["digital_infrastructure"])
     assert zhang.user.username == "zhang@example.com"
     assert not zhang.user.has_usable_password()

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.calls.models import Call, Category
+from keyprojects.core.fields import EncryptedCharField, EncryptedEmailField
 from keyprojects.orgs.credit_code import validate_credit_code
 from keyprojects.orgs.models import Authority, Organisation
 
@@ -143,8 +144,8 @@ class Application(models.Model):
 
     # 三、申报单位联系人
     contact_name = models.CharField(_("项目联系人"), max_length=32, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
-    contact_email = models.EmailField(_("电子邮箱"), blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=32, blank=True)
+    contact_email = EncryptedEmailField(_("电子邮箱"), blank=True)
 
     # 四、合作建设
     is_cooperative = models.BooleanField(_("合作建设项目"), default=False)

@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
+
+from keyprojects.core.crypto import digest
 
 from .models import AssignmentRun, ConflictDeclaration, Expert, ReviewPlan
 
@@ -20,8 +23,17 @@ class ReviewPlanForm(forms.ModelForm):
 class ExpertAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation_name", "city", "is_active", "user"]
     list_filter = ["is_active", "city"]
-    search_fields = ["name", "organisation_name", "organisation_credit_code", "email"]
+    # Phone and e-mail are encrypted (the database cannot search them): a whole address or
+    # number is matched through its digest instead.
+    search_fields = ["name", "organisation_name", "organisation_credit_code"]
     raw_id_fields = ["user"]
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        key = digest(search_term)
+        if key:
+            found |= queryset.filter(Q(email_digest=key) | Q(phone_digest=key))
+        return found, duplicates
 
 
 @admin.register(ReviewPlan)

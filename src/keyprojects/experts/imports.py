@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from keyprojects.audit.domain import record
 from keyprojects.calls.models import Category
+from keyprojects.core.crypto import digest
 from keyprojects.documents.sheets import read_sheet
 from keyprojects.orgs.credit_code import validate_credit_code
 from keyprojects.orgs.domain import password_setting_link
@@ -62,8 +63,11 @@ def city_lookup() -> dict:
 def check(rows: list[Row]) -> list[Row]:
     categories, cities = category_lookup(), city_lookup()
     emails = [r.values["电子邮箱"].lower() for r in rows]
+    # The pool's addresses are encrypted: found by their keyed digests (core/crypto.py).
+    digests = {digest(e) for e in emails} - {""}
     in_pool = {
-        e.lower() for e in Expert.objects.filter(email__in=emails).values_list("email", flat=True)
+        e.lower()
+        for e in Expert.objects.filter(email_digest__in=digests).values_list("email", flat=True)
     }
     taken = set(User.objects.filter(username__in=emails).values_list("username", flat=True))
     seen = set()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.applications.models import Application
 from keyprojects.calls.models import Call
+from keyprojects.core.fields import DigestField, EncryptedCharField, EncryptedEmailField
 from keyprojects.orgs.models import Region
 
 
@@ -30,8 +31,11 @@ class Expert(models.Model):
     )
     # Codes of the call categories the expert reviews (Category.code, stable across years).
     category_codes = models.JSONField(_("评审领域"), default=list)
-    phone = models.CharField(_("手机号码"), max_length=32)
-    email = models.EmailField(_("电子邮箱"))
+    phone = EncryptedCharField(_("手机号码"), max_length=32)
+    email = EncryptedEmailField(_("电子邮箱"))
+    # HMAC-SM3 of the normalised values: exact searches and the import's duplicate check.
+    phone_digest = DigestField(of="phone")
+    email_digest = DigestField(of="email")
     is_active = models.BooleanField(_("在库"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

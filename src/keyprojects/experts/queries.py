@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from keyprojects.core.crypto import digest
+
 from .assignment import candidates
 from .models import Assignment, Expert
 
@@ -9,13 +11,16 @@ from .models import Assignment, Expert
 def pool(*, search="", category="", city=""):
     experts = Expert.objects.select_related("city", "user")
     if search:
-        experts = experts.filter(
+        match = (
             Q(name__icontains=search)
             | Q(organisation_name__icontains=search)
             | Q(organisation_credit_code__icontains=search)
-            | Q(email__icontains=search)
-            | Q(phone__icontains=search)
         )
+        # Phones and e-mail addresses are encrypted: a whole one is found by its digest.
+        key = digest(search)
+        if key:
+            match |= Q(email_digest=key) | Q(phone_digest=key)
+        experts = experts.filter(match)
     if category:
         # The JSON text of the list holds the quoted code; portable across databases.
         experts = experts.filter(category_codes__icontains=f'"{category}"')

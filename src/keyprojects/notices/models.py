@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from keyprojects.applications.models import Application
 from keyprojects.calls.models import Call
 from keyprojects.core.clock import china_midnight
+from keyprojects.core.fields import EncryptedCharField, EncryptedEmailField
 
 
 class Tier(models.Model):
@@ -174,8 +175,8 @@ class Objection(models.Model):
     receipt = models.CharField(_("回执号"), max_length=24, unique=True)
     reasons = models.TextField(_("异议事项及理由"))
     name = models.CharField(_("姓名或单位名称"), max_length=64)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
-    email = models.EmailField(_("电子邮箱"), blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=32, blank=True)
+    email = EncryptedEmailField(_("电子邮箱"), blank=True)
     evidence = models.FileField(upload_to=evidence_upload_to, max_length=200, blank=True)
     evidence_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)

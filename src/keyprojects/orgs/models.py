@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.core.fields import EncryptedCharField, EncryptedEmailField
+
 from .credit_code import validate_credit_code
 
 
@@ -104,8 +106,8 @@ class Organisation(models.Model):
     address = models.CharField(_("通讯地址"), max_length=200)
     legal_representative = models.CharField(_("法定代表人"), max_length=32)
     contact_name = models.CharField(_("联系人"), max_length=32)
-    contact_phone = models.CharField(_("联系电话"), max_length=32)
-    contact_email = models.EmailField(_("电子邮箱"))
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=32)
+    contact_email = EncryptedEmailField(_("电子邮箱"))
     created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
 
     class Meta:
@@ -125,7 +127,7 @@ class User(AbstractUser):
     """An account. An applicant's account belongs to exactly one organisation."""
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
-    phone = models.CharField(_("手机号码"), max_length=32, blank=True)
+    phone = EncryptedCharField(_("手机号码"), max_length=32, blank=True)
     # Set when someone else chose the password (the office in the admin): the user must
     # replace it before doing anything else (orgs/middleware.py).
     must_change_password = models.BooleanField(_("须修改初始密码"), default=False)

@@ -1,0 +1,24 @@
+"""Application contacts: existing plaintext rows encrypted with SM4 (core/crypto.py).
+
+Backwards, the plaintext is written back before the column returns to varchar.
+"""
+
+from django.db import migrations
+
+from keyprojects.core.fields import migrate_backward, migrate_forward
+
+COLUMNS = [("applications.Application", ["contact_phone", "contact_email"])]
+
+
+def encrypt(apps, schema_editor):
+    migrate_forward(apps, COLUMNS)
+
+
+def decrypt(apps, schema_editor):
+    migrate_backward(apps, COLUMNS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("applications", "0005_encrypted_contact_columns")]
+
+    operations = [migrations.RunPython(encrypt, decrypt)]
