@@ -47,20 +47,9 @@ def _pair_count():
 
 
 def overview(call, *, category=None, city=None, authority=None, state=None):
-    rows = (
-        with_required_attachments(recommended(call), call)
-        .select_related(
-            "organisation__seat__parent", "category", "authority", "formal_check__checked_by"
-        )
-        .annotate(
-            pair_count=_pair_count(),
-            continuation=Exists(
-                open_pairs().filter(
-                    application=OuterRef("pk"), past_project__isnull=False, continuation=True
-                )
-            ),
-        )
-    )
+    """The office's list, filtered and ordered; plain rows, so paging it stays cheap at
+    province scale (the page's rows get their flags from `with_flags`)."""
+    rows = recommended(call)
     if category:
         rows = rows.filter(category_id=category)
     if city:
@@ -72,25 +61,70 @@ def overview(call, *, category=None, city=None, authority=None, state=None):
     return rows.order_by("authority__kind", "authority__name", "submitted_at", "pk")
 
 
+def with_flags(call, rows) -> list:
+    """`rows` (one page) with what the list shows of each: missing attachments, open
+    duplicate pairs, continuation, the formal check; in the same order."""
+    ids = [row.pk for row in rows]
+    flagged = (
+        with_required_attachments(recommended(call).filter(pk__in=ids), call)
+        .select_related(
+            "organisation__seat__parent", "category", "authority", "formal_check__checked_by"
+        )
+        .annotate(
+            pair_count=_pair_count(),
+            continuation=Exists(
+                open_pairs().filter(
+                    application=OuterRef("pk"), past_project__isnull=False, continuation=True
+                )
+            ),
+        )
+        .in_bulk()
+    )
+    return [flagged[pk] for pk in ids]
+
+
 def counts(call) -> dict:
-    """How many recommended applications by category, by city, by authority, by state."""
-    base = recommended(call).order_by()
-    states = dict(base.values_list("status").annotate(n=Count("pk")))
+    """How many recommended applications by category, by city, by authority, by state:
+    one grouped pass over the call's applications, summed up here."""
+    groups = (
+        recommended(call)
+        .order_by()
+        .values(
+            "status",
+            "category_id",
+            "category__name",
+            "category__order",
+            "organisation__seat__parent_id",
+            "organisation__seat__parent__name",
+            "authority_id",
+            "authority__name",
+            "authority__kind",
+        )
+        .annotate(n=Count("pk"))
+    )
+    by = {"category": {}, "city": {}, "authority": {}}
+    states = {}
+    keys = {
+        "category": ("category_id", "category__name", "category__order"),
+        "city": ("organisation__seat__parent_id", "organisation__seat__parent__name"),
+        "authority": ("authority_id", "authority__name", "authority__kind"),
+    }
+    for group in groups:
+        states[group["status"]] = states.get(group["status"], 0) + group["n"]
+        for name, fields in keys.items():
+            key = tuple(group[f] for f in fields)
+            by[name][key] = by[name].get(key, 0) + group["n"]
+
+    def rows(name, order):
+        fields = keys[name]
+        found = [{**dict(zip(fields, key, strict=True)), "n": n} for key, n in by[name].items()]
+        return sorted(found, key=order)
+
     return {
-        "category": list(
-            base.values("category_id", "category__name", "category__order")
-            .annotate(n=Count("pk"))
-            .order_by("category__order", "category_id")
-        ),
-        "city": list(
-            base.values("organisation__seat__parent_id", "organisation__seat__parent__name")
-            .annotate(n=Count("pk"))
-            .order_by("organisation__seat__parent_id")
-        ),
-        "authority": list(
-            base.values("authority_id", "authority__name", "authority__kind")
-            .annotate(n=Count("pk"))
-            .order_by("authority__kind", "authority__name")
+        "category": rows("category", lambda r: (r["category__order"], r["category_id"])),
+        "city": rows("city", lambda r: r["organisation__seat__parent_id"] or ""),
+        "authority": rows(
+            "authority", lambda r: (r["authority__kind"] or "", r["authority__name"] or "")
         ),
         "state": {
             key: sum(states.get(status, 0) for status in statuses)

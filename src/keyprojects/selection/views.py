@@ -62,6 +62,7 @@ def overview(request, slug):
     filters = OverviewFilter(request.GET or None, call=call)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     page = _page(request, queries.overview(call, **{k: v for k, v in criteria.items() if v}))
+    page.object_list = queries.with_flags(call, page.object_list)
     missing, sent = queries.sending_status(call)
     return render(
         request,
