@@ -299,7 +299,8 @@ def save_draft(application, values: dict, partners, *, by, expected_version, edi
                 updated_at=now(),
             )
         )
-        if updated and partners is not None:
+        # Autosave posts the whole form every few seconds: rewrite partners only if changed.
+        if updated and partners is not None and "partners" in changed:
             application.partners.all().delete()
             Partner.objects.bulk_create(
                 Partner(application=application, order=i, **p) for i, p in enumerate(partners)
