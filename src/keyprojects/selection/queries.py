@@ -5,8 +5,9 @@ from django.db.models.functions import Coalesce
 
 from keyprojects.applications.models import Application
 from keyprojects.applications.workflow import COUNTED, RECOMMENDED_ONWARDS, Status
+from keyprojects.calls.models import Category
 from keyprojects.core.clock import china_time
-from keyprojects.orgs.models import Authority
+from keyprojects.orgs.models import Authority, Region
 from keyprojects.review.models import RecommendationBatch
 from keyprojects.review.queries import with_required_attachments
 
@@ -84,48 +85,51 @@ def with_flags(call, rows) -> list:
 
 
 def counts(call) -> dict:
-    """How many recommended applications by category, by city, by authority, by state:
-    one grouped pass over the call's applications, summed up here."""
+    """How many recommended applications by category, by city, by authority, by state: one
+    pass over the call's applications grouped by ids, named from the small tables here."""
     groups = (
         recommended(call)
         .order_by()
-        .values(
-            "status",
-            "category_id",
-            "category__name",
-            "category__order",
-            "organisation__seat__parent_id",
-            "organisation__seat__parent__name",
-            "authority_id",
-            "authority__name",
-            "authority__kind",
-        )
+        .values_list("status", "category_id", "organisation__seat_id", "authority_id")
         .annotate(n=Count("pk"))
     )
-    by = {"category": {}, "city": {}, "authority": {}}
-    states = {}
-    keys = {
-        "category": ("category_id", "category__name", "category__order"),
-        "city": ("organisation__seat__parent_id", "organisation__seat__parent__name"),
-        "authority": ("authority_id", "authority__name", "authority__kind"),
-    }
-    for group in groups:
-        states[group["status"]] = states.get(group["status"], 0) + group["n"]
-        for name, fields in keys.items():
-            key = tuple(group[f] for f in fields)
-            by[name][key] = by[name].get(key, 0) + group["n"]
-
-    def rows(name, order):
-        fields = keys[name]
-        found = [{**dict(zip(fields, key, strict=True)), "n": n} for key, n in by[name].items()]
-        return sorted(found, key=order)
-
+    states, categories, cities, authorities = {}, {}, {}, {}
+    city_of = dict(Region.objects.values_list("code", "parent_id"))
+    for status, category, seat, authority, n in groups:
+        states[status] = states.get(status, 0) + n
+        categories[category] = categories.get(category, 0) + n
+        cities[city_of.get(seat)] = cities.get(city_of.get(seat), 0) + n
+        authorities[authority] = authorities.get(authority, 0) + n
+    category_rows = Category.objects.filter(pk__in=categories).order_by("order", "pk")
+    city_names = dict(Region.objects.filter(pk__in=cities).values_list("code", "name"))
+    authority_rows = Authority.objects.filter(pk__in=authorities).order_by("kind", "name")
     return {
-        "category": rows("category", lambda r: (r["category__order"], r["category_id"])),
-        "city": rows("city", lambda r: r["organisation__seat__parent_id"] or ""),
-        "authority": rows(
-            "authority", lambda r: (r["authority__kind"] or "", r["authority__name"] or "")
-        ),
+        "category": [
+            {
+                "category_id": c.pk,
+                "category__name": c.name,
+                "category__order": c.order,
+                "n": categories[c.pk],
+            }
+            for c in category_rows
+        ],
+        "city": [
+            {
+                "organisation__seat__parent_id": code,
+                "organisation__seat__parent__name": city_names.get(code),
+                "n": cities[code],
+            }
+            for code in sorted(cities, key=lambda code: code or "")
+        ],
+        "authority": [
+            {
+                "authority_id": a.pk,
+                "authority__name": a.name,
+                "authority__kind": a.kind,
+                "n": authorities[a.pk],
+            }
+            for a in authority_rows
+        ],
         "state": {
             key: sum(states.get(status, 0) for status in statuses)
             for key, statuses in CHECK_STATES.items()
