@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -23,6 +24,8 @@ import redis
 import requests
 from django.db import connection
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from moto.server import ThreadedMotoServer
 
 from keyprojects.applications.models import Application
@@ -140,7 +143,7 @@ def _wait_until(condition, seconds):
     raise AssertionError(f"not reached within {seconds} s")
 
 
-def login(base, user) -> requests.Session:
+def login(base, user, *, second_factor=False) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base}{reverse('login')}")
     response = session.post(
@@ -153,6 +156,13 @@ def login(base, user) -> requests.Session:
         headers={"Referer": f"{base}{reverse('login')}"},
     )
     assert response.status_code == 200 and "退出" in response.text
+    asked = urlsplit(response.url).path == reverse("experts:verify")
+    assert asked == second_factor  # staff, and only staff, under production's roles
+    if asked:
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+        verified = post(session, base, reverse("experts:verify"), {"token": code})
+        assert urlsplit(verified.url).path != reverse("experts:verify")
     return session
 
 
@@ -168,6 +178,7 @@ def post(session, base, path, data=None):
 def test_the_journey_on_postgresql_redis_object_storage_and_a_separate_worker(call, stack):
     applicant = make_user(make_organisation(seat="320322"))  # 沛县
     reviewer = make_user(None, authority=Authority.objects.get(name="徐州市沛县信息化主管部门"))
+    TOTPDevice.objects.create(user=reviewer, name="authenticator", confirmed=True)
     application = make_application(call, applicant, name="沛县智慧农业平台（集成测试）")
     base, s3 = stack
 
@@ -177,7 +188,7 @@ def test_the_journey_on_postgresql_redis_object_storage_and_a_separate_worker(ca
     application.refresh_from_db()
     assert application.status == "submitted"
 
-    as_reviewer = login(base, reviewer)
+    as_reviewer = login(base, reviewer, second_factor=True)
     post(
         as_reviewer,
         base,
