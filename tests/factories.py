@@ -15,7 +15,7 @@ from keyprojects.applications.models import AttachmentKind
 from keyprojects.calls.reference import call_spec, load_call
 from keyprojects.core.clock import now
 from keyprojects.core.demo import SAMPLE_PROJECT
-from keyprojects.notices import decisions
+from keyprojects.notices import decisions, publication
 from keyprojects.orgs.models import OFFICE_GROUP, Organisation, Region, User
 from keyprojects.review import domain as review
 
@@ -156,3 +156,24 @@ def selected_maker(call, office):
         return decisions.select(make_passed(name, *args, **kwargs), tiers["key"], by=office)
 
     return make
+
+
+def finalise_list(call, office):
+    """Publish the call's notice today and make its list final once the period is over."""
+    today = publication.today()
+    notice = publication.save_notice(
+        call,
+        {
+            "title": f"{call.title}拟入选项目公示",
+            "text": "现将拟入选项目予以公示。",
+            "starts_on": today,
+            "ends_on": today + dt.timedelta(days=6),
+            "contact_name": "省信息化办",
+            "contact_phone": "025-83000000",
+            "contact_email": "",
+            "contact_address": "",
+        },
+        by=office,
+    )
+    notice = publication.publish(notice, by=office)
+    return publication.finalise(notice, by=office, at=notice.closes_at + dt.timedelta(minutes=1))

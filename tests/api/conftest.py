@@ -25,7 +25,14 @@ from keyprojects.review import domain as review
 from keyprojects.tracking import domain as tracking
 from keyprojects.tracking import workflow as tracking_workflow
 
-from ..factories import make_application, make_office, make_organisation, make_user, selected_maker
+from ..factories import (
+    finalise_list,
+    make_application,
+    make_office,
+    make_organisation,
+    make_user,
+    selected_maker,
+)
 
 NANJING = "南京市信息化主管部门"
 SUZHOU = "苏州市信息化主管部门"
@@ -79,27 +86,6 @@ def submitted(call, name, *, seat="320102"):
     owner = make_user(make_organisation(seat=seat))
     application = make_application(call, owner, name=name)
     return applications.submit(application, by=owner)
-
-
-def finalise_list(call, office):
-    """Publish the call's notice today and make its list final once the period is over."""
-    today = publication.today()
-    notice = publication.save_notice(
-        call,
-        {
-            "title": f"{call.title}拟入选项目公示",
-            "text": "现将拟入选项目予以公示。",
-            "starts_on": today,
-            "ends_on": today + dt.timedelta(days=6),
-            "contact_name": "省信息化办",
-            "contact_phone": "025-83000000",
-            "contact_email": "",
-            "contact_address": "",
-        },
-        by=office,
-    )
-    notice = publication.publish(notice, by=office)
-    return publication.finalise(notice, by=office, at=notice.closes_at + dt.timedelta(minutes=1))
 
 
 @pytest.fixture

@@ -19,17 +19,22 @@ Call 2021 (`next_call`, slug "next"): 南京次年入选 selected (320102, gover
 苏州次年待定 check_passed (320505, economy, 450.00).
 """
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 
 from keyprojects.applications import domain, workflow
-from keyprojects.notices import decisions, publication
+from keyprojects.notices import decisions
 from keyprojects.orgs.models import Authority, Organisation
 from keyprojects.review import domain as review
 
-from ..factories import make_application, make_call, make_office, make_organisation, make_user
+from ..factories import (
+    make_application,
+    make_call,
+    make_office,
+    make_organisation,
+    make_user,
+)
 
 SOE = "provincial_soe"
 
@@ -133,27 +138,6 @@ def world(call, next_call, office):
         for name, stage, seat, category, total, kind in rows:
             made[name] = build(name, stage, seat, category, total, kind)
     return made
-
-
-def finalise_list(call, office):
-    """Publish the call's notice today and make its list final once the period is over."""
-    today = publication.today()
-    notice = publication.save_notice(
-        call,
-        {
-            "title": f"{call.title}拟入选项目公示",
-            "text": "现将拟入选项目予以公示。",
-            "starts_on": today,
-            "ends_on": today + dt.timedelta(days=6),
-            "contact_name": "省信息化办",
-            "contact_phone": "025-83000000",
-            "contact_email": "",
-            "contact_address": "",
-        },
-        by=office,
-    )
-    notice = publication.publish(notice, by=office)
-    return publication.finalise(notice, by=office, at=notice.closes_at + dt.timedelta(minutes=1))
 
 
 def reviewer_of(name):

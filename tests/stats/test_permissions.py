@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from keyprojects.stats import urls
 
-from ..factories import make_organisation, make_user
-from .conftest import finalise_list, reviewer_of
+from ..factories import finalise_list, make_organisation, make_user
+from .conftest import reviewer_of
 
 pytestmark = pytest.mark.django_db
 

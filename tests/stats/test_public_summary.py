@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from keyprojects.notices import publication
 
-from .conftest import finalise_list
+from ..factories import finalise_list
 
 pytestmark = pytest.mark.django_db
 

@@ -141,7 +141,7 @@ def test_each_figure_is_one_query_whatever_the_number_of_applications(
 
 
 def test_the_public_years_are_those_with_a_final_list(world, call, next_call, office):
-    from .conftest import finalise_list
+    from ..factories import finalise_list
 
     assert queries.public_years() == []
     finalise_list(call, office)
