@@ -260,22 +260,31 @@ STORAGES = {
 }
 # At province scale: S3-compatible object storage shared by every app server and worker.
 # Files are still streamed to users only through the permission-checked views.
-S3_BUCKET = os.environ.get("KEYPROJECTS_S3_BUCKET", "")
-if S3_BUCKET:
-    STORAGES["default"] = {
+
+
+def object_storage(environ) -> dict | None:
+    """STORAGES["default"] for the KEYPROJECTS_S3_* variables of `environ`; None without a
+    bucket (the tests build production's storage with it too)."""
+    bucket = environ.get("KEYPROJECTS_S3_BUCKET", "")
+    if not bucket:
+        return None
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": os.environ.get("KEYPROJECTS_S3_ENDPOINT_URL") or None,
-            "access_key": os.environ.get("KEYPROJECTS_S3_ACCESS_KEY", ""),
-            "secret_key": os.environ.get("KEYPROJECTS_S3_SECRET_KEY", ""),
-            "region_name": os.environ.get("KEYPROJECTS_S3_REGION") or None,
-            "location": os.environ.get("KEYPROJECTS_S3_PREFIX", "media"),
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("KEYPROJECTS_S3_ENDPOINT_URL") or None,
+            "access_key": environ.get("KEYPROJECTS_S3_ACCESS_KEY", ""),
+            "secret_key": environ.get("KEYPROJECTS_S3_SECRET_KEY", ""),
+            "region_name": environ.get("KEYPROJECTS_S3_REGION") or None,
+            "location": environ.get("KEYPROJECTS_S3_PREFIX", "media"),
             "default_acl": None,  # private objects; the bucket grants nobody else
             "file_overwrite": False,
             "querystring_expire": 60,
         },
     }
+
+
+STORAGES["default"] = object_storage(os.environ) or STORAGES["default"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -26,7 +26,7 @@ def names(response):
     return {item["name"] for item in response.json()["items"]}
 
 
-def error(response, status, code):
+def assert_error(response, status, code):
     assert response.status_code == status, response.content
     body = response.json()
     assert set(body) == {"error"}
@@ -44,7 +44,7 @@ def test_a_province_wide_token_reads_every_project_from_recommendation_on(client
     assert names(client.get("/api/v1/projects/", headers=bearer(secret))) == ALL
     # Submitted but not recommended: not a project for anyone here.
     submitted = client.get(f"/api/v1/projects/{world.submitted.pk}", headers=bearer(secret))
-    error(submitted, 404, "not_found")
+    assert_error(submitted, 404, "not_found")
 
 
 @pytest.mark.parametrize(
@@ -64,14 +64,14 @@ def test_an_authority_token_reads_only_its_area(client, world, office, area, exp
         if application.name in expected:
             assert response.json()["id"] == str(application.pk)
         else:
-            error(response, 404, "not_found")  # never 403: existence must not leak
+            assert_error(response, 404, "not_found")  # never 403: existence must not leak
 
 
 def test_a_token_without_the_scope_is_refused_and_the_refusal_audited(client, world, office):
     secret = issue(office, scopes=["tracking:read"])
     token = tokens.find(secret)
     for url in ["/api/v1/projects/", f"/api/v1/projects/{world.nanjing.pk}"]:
-        refused = error(client.get(url, headers=bearer(secret)), 403, "insufficient_scope")
+        refused = assert_error(client.get(url, headers=bearer(secret)), 403, "insufficient_scope")
         assert "projects:read" in refused["message"]
     events = Event.objects.filter(target_id=str(token.pk), action="use_refused")
     assert events.count() == 2
@@ -93,13 +93,13 @@ def test_revoked_expired_and_wrong_tokens_get_401_with_the_error_body(client, wo
     ]
     for secret, code, message in cases:
         response = client.get("/api/v1/projects/", headers=bearer(secret))
-        assert error(response, 401, code)["message"] == message
+        assert assert_error(response, 401, code)["message"] == message
         assert response["WWW-Authenticate"].startswith("Bearer")
     with time_machine.travel(now() + dt.timedelta(days=2)):
         response = client.get("/api/v1/projects/", headers=bearer(expiring))
-    assert error(response, 401, "token_expired")["message"] == "访问令牌已过期。"
+    assert assert_error(response, 401, "token_expired")["message"] == "访问令牌已过期。"
     malformed = client.get("/api/v1/projects/", headers={"Authorization": f"Token {valid}"})
-    error(malformed, 401, "invalid_token")
+    assert_error(malformed, 401, "invalid_token")
     refusals = Event.objects.filter(action="use_refused", outcome="denied")
     assert sorted(refusals.values_list("reason", flat=True)) == sorted(
         ["revoked", "unknown", "unknown", "expired", "malformed_header"]
@@ -110,7 +110,9 @@ def test_revoked_expired_and_wrong_tokens_get_401_with_the_error_body(client, wo
 def test_a_bad_token_is_refused_even_with_a_valid_session(client, world, office):
     client.force_login(office)
     assert client.get("/api/v1/projects/").status_code == 200
-    error(client.get("/api/v1/projects/", headers=bearer("kp_00000000_x")), 401, "invalid_token")
+    assert_error(
+        client.get("/api/v1/projects/", headers=bearer("kp_00000000_x")), 401, "invalid_token"
+    )
 
 
 def test_nobody_anonymous_reads_a_protected_resource(client, world):
@@ -121,19 +123,22 @@ def test_nobody_anonymous_reads_a_protected_resource(client, world):
         "/api/v1/tracking/reports/",
     ]:
         response = client.get(url)
-        assert error(response, 401, "unauthorized")["message"] == "需要登录或提供有效的访问令牌。"
+        assert (
+            assert_error(response, 401, "unauthorized")["message"]
+            == "需要登录或提供有效的访问令牌。"
+        )
 
 
 def test_the_office_session_reads_everything(client, world, office):
     client.force_login(office)
     assert names(client.get("/api/v1/projects/")) == ALL
-    error(client.get("/api/v1/me/applications/"), 403, "forbidden")
+    assert_error(client.get("/api/v1/me/applications/"), 403, "forbidden")
 
 
 def test_a_reviewer_session_reads_its_authoritys_projects(client, world):
     client.force_login(make_user(None, authority=authority(SUZHOU)))
     assert names(client.get("/api/v1/projects/")) == {"苏州工业互联网平台"}
-    error(client.get(f"/api/v1/projects/{world.nanjing.pk}"), 404, "not_found")
+    assert_error(client.get(f"/api/v1/projects/{world.nanjing.pk}"), 404, "not_found")
 
 
 def test_an_applicant_reads_its_own_applications_only(client, world):
@@ -142,10 +147,10 @@ def test_an_applicant_reads_its_own_applications_only(client, world):
     assert names(client.get("/api/v1/me/applications/")) == {"玄武区城市大脑"}
     assert client.get(f"/api/v1/me/applications/{world.nanjing.pk}").status_code == 200
     # Another organisation's application does not exist for this applicant.
-    error(client.get(f"/api/v1/me/applications/{world.suzhou.pk}"), 404, "not_found")
+    assert_error(client.get(f"/api/v1/me/applications/{world.suzhou.pk}"), 404, "not_found")
     # An applicant is not a reader of projects.
-    error(client.get("/api/v1/projects/"), 403, "forbidden")
-    error(client.get("/api/v1/tracking/reports/"), 403, "forbidden")
+    assert_error(client.get("/api/v1/projects/"), 403, "forbidden")
+    assert_error(client.get("/api/v1/tracking/reports/"), 403, "forbidden")
 
 
 def test_a_colleague_reads_the_same_organisations_applications(client, world):
@@ -156,7 +161,7 @@ def test_a_colleague_reads_the_same_organisations_applications(client, world):
 
 def test_a_token_is_not_an_applicant(client, world, office):
     secret = issue(office)
-    error(client.get("/api/v1/me/applications/", headers=bearer(secret)), 403, "forbidden")
+    assert_error(client.get("/api/v1/me/applications/", headers=bearer(secret)), 403, "forbidden")
 
 
 def test_use_is_remembered_at_most_once_a_minute(client, world, office):
@@ -179,7 +184,7 @@ def test_tokens_are_confined_to_the_extranet_like_staff(client, world, office, s
     inside = client.get("/api/v1/projects/", headers=bearer(secret), REMOTE_ADDR="10.1.2.3")
     assert inside.status_code == 200
     outside = client.get("/api/v1/projects/", headers=bearer(secret), REMOTE_ADDR="8.8.8.8")
-    error(outside, 403, "outside_extranet")
+    assert_error(outside, 403, "outside_extranet")
     assert Event.objects.filter(action="use_refused", reason="outside_extranet").exists()
     # Public data stays public from anywhere.
     assert client.get("/api/v1/calls/", REMOTE_ADDR="8.8.8.8").status_code == 200
@@ -192,9 +197,9 @@ def test_too_many_requests_get_429_with_retry_after(client, world, office, setti
     for _ in range(2):
         assert client.get("/api/v1/projects/", headers=bearer(secret)).status_code == 200
     limited = client.get("/api/v1/projects/", headers=bearer(secret))
-    error(limited, 429, "rate_limited")
+    assert_error(limited, 429, "rate_limited")
     assert 0 < int(limited["Retry-After"]) <= 60
     # Another token has its own budget; anonymous callers are counted by address.
     assert client.get("/api/v1/projects/", headers=bearer(issue(office))).status_code == 200
     assert client.get("/api/v1/calls/").status_code == 200
-    error(client.get("/api/v1/calls/"), 429, "rate_limited")
+    assert_error(client.get("/api/v1/calls/"), 429, "rate_limited")

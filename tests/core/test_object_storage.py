@@ -5,18 +5,15 @@ boto3 through django-storages, no internet. The settings are the ones production
 (KEYPROJECTS_S3_* environment variables → STORAGES["default"]).
 """
 
-import importlib
-import os
-
-import boto3
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from moto.server import ThreadedMotoServer
 
+from keyprojects import settings as project_settings
 from keyprojects.applications.models import Attachment
 from keyprojects.core.management.commands.worker import beat
 
+from .. import s3
 from ..factories import PASSWORD, make_application, pdf_bytes
 
 BUCKET = "keyprojects-test"
@@ -24,35 +21,18 @@ BUCKET = "keyprojects-test"
 
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    with s3.moto_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
-def s3(s3_endpoint, settings, monkeypatch):
+def s3_client(s3_endpoint, settings):
     """STORAGES as settings.py builds it from the production environment variables."""
-    for name, value in {
-        "KEYPROJECTS_S3_BUCKET": BUCKET,
-        "KEYPROJECTS_S3_ENDPOINT_URL": s3_endpoint,
-        "KEYPROJECTS_S3_ACCESS_KEY": "testing",
-        "KEYPROJECTS_S3_SECRET_KEY": "testing",
-        "KEYPROJECTS_S3_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    from keyprojects import settings as project_settings
-
-    settings.STORAGES = importlib.reload(project_settings).STORAGES
-    importlib.reload(project_settings)  # leave the module as the environment had it
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": project_settings.object_storage(s3.environment(s3_endpoint, BUCKET)),
+    }
+    client = s3.client(s3_endpoint)
     client.create_bucket(Bucket=BUCKET)
     yield client
     for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
@@ -60,13 +40,17 @@ def s3(s3_endpoint, settings, monkeypatch):
     client.delete_bucket(Bucket=BUCKET)
 
 
-def test_settings_choose_object_storage_from_the_environment(s3, settings):
-    assert settings.STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
-    assert os.environ["KEYPROJECTS_S3_BUCKET"] == BUCKET
+def test_settings_choose_object_storage_from_the_environment():
+    assert project_settings.object_storage({}) is None  # local files without a bucket
+    storage = project_settings.object_storage(s3.environment("http://s3.test", BUCKET))
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == BUCKET
+    assert storage["OPTIONS"]["endpoint_url"] == "http://s3.test"
+    assert storage["OPTIONS"]["default_acl"] is None  # private objects
 
 
 def test_an_attachment_goes_to_the_bucket_and_back_through_the_checked_view(
-    s3, client, call, applicant, stranger
+    s3_client, client, call, applicant, stranger
 ):
     application = make_application(call, applicant, attach=False)
     client.login(username=applicant.username, password=PASSWORD)
@@ -77,11 +61,11 @@ def test_an_attachment_goes_to_the_bucket_and_back_through_the_checked_view(
     )
 
     attachment = Attachment.objects.get(application=application)
-    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
+    keys = [item["Key"] for item in s3_client.list_objects_v2(Bucket=BUCKET)["Contents"]]
     assert keys == [f"media/{attachment.file.name}"]
-    stored = s3.get_object(Bucket=BUCKET, Key=keys[0])
+    stored = s3_client.get_object(Bucket=BUCKET, Key=keys[0])
     assert stored["Body"].read() == pdf_bytes()
-    grants = s3.get_object_acl(Bucket=BUCKET, Key=keys[0])["Grants"]
+    grants = s3_client.get_object_acl(Bucket=BUCKET, Key=keys[0])["Grants"]
     assert [g["Permission"] for g in grants] == ["FULL_CONTROL"]  # the owner's; no public read
     assert all("URI" not in g["Grantee"] for g in grants)
     url = reverse("applications:attachment", args=[application.pk, attachment.pk])
@@ -92,17 +76,17 @@ def test_an_attachment_goes_to_the_bucket_and_back_through_the_checked_view(
     assert client.get(url).status_code == 404
 
 
-def test_health_checks_the_bucket(s3, client, db):
+def test_health_checks_the_bucket(s3_client, client, db):
     beat("worker-s3", started=True)
     assert client.get("/healthz").json()["checks"]["storage"] == "ok"
-    s3.delete_bucket(Bucket=BUCKET)
+    s3_client.delete_bucket(Bucket=BUCKET)
     try:
         assert client.get("/healthz").json()["checks"]["storage"] == "fail"
     finally:
-        s3.create_bucket(Bucket=BUCKET)
+        s3_client.create_bucket(Bucket=BUCKET)
 
 
-def test_backup_refuses_rather_than_miss_the_files_in_the_bucket(s3, db, tmp_path):
+def test_backup_refuses_rather_than_miss_the_files_in_the_bucket(s3_client, db, tmp_path):
     from keyprojects.core.backup import BackupError, create_backup
 
     with pytest.raises(BackupError, match="对象存储"):

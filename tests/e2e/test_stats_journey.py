@@ -100,18 +100,18 @@ def province(call):
 
 def test_dashboard_funding_priority_city_dashboard_and_public_summary(page, call, province):
     log_in(page, province["office"])
-    office_dashboard(page)
-    hover_a_bar(page)
-    export_a_figure(page, call)
-    mark_and_export(page)
+    check_office_dashboard(page)
+    check_tooltip_of_a_bar(page)
+    check_figure_export(page, call)
+    check_funding_mark_and_export(page)
     log_out(page)
     log_in(page, province["xuzhou"])
-    city_dashboard(page)
+    check_city_dashboard_scope(page)
     log_out(page)
-    public_summary(page, call, province["office"])
+    check_public_summary(page, call, province["office"])
 
 
-def office_dashboard(page):
+def check_office_dashboard(page):
     """Four charts, each with its table."""
     page.goto("/stats/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("统计分析")
@@ -126,7 +126,7 @@ def office_dashboard(page):
     shot(page, "stats-01-dashboard")
 
 
-def hover_a_bar(page):
+def check_tooltip_of_a_bar(page):
     """The tooltip is built without inline style (the conftest fails the test on any CSP
     violation) and shows the category's figures in Chinese."""
     chart = page.locator("#figure-category [data-chart]")
@@ -141,7 +141,7 @@ def hover_a_bar(page):
     chart.screenshot(path=str(ARTIFACTS / "screenshots" / "stats-02-tooltip.png"))
 
 
-def export_a_figure(page, call):
+def check_figure_export(page, call):
     """The category figure as XLSX, with the year filter applied."""
     page.select_option("#id_call", call.slug)
     page.get_by_role("button", name="筛选").click()
@@ -158,7 +158,7 @@ def export_a_figure(page, call):
     assert total[1:4] == [9, 8, 5]
 
 
-def mark_and_export(page):
+def check_funding_mark_and_export(page):
     """Mark one selected project (a refused amount first), then export for the finance process."""
     page.get_by_role("link", name="专项资金优先支持").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("专项资金优先支持")
@@ -191,7 +191,7 @@ def mark_and_export(page):
     assert rows[4][:2] == ["合计", "1个项目"]
 
 
-def city_dashboard(page):
+def check_city_dashboard_scope(page):
     """The 徐州市 reviewer: its district and its county (沛县), nothing of other cities."""
     page.goto("/stats/")
     charts_drawn(page, 4)
@@ -205,7 +205,7 @@ def city_dashboard(page):
     shot(page, "stats-04-city-dashboard")
 
 
-def public_summary(page, call, office):
+def check_public_summary(page, call, office):
     """The list becomes final; anyone reads the year's summary."""
     notice = publication.save_notice(
         call, {**publication.initial_values(call), "starts_on": publication.today()}, by=office

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import boto3
 import pytest
 import redis
 import requests
@@ -26,12 +25,13 @@ from django.db import connection
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from moto.server import ThreadedMotoServer
 
 from keyprojects.applications.models import Application
 from keyprojects.orgs.models import Authority
 from keyprojects.review.models import SummaryTable
+from keyprojects.settings import object_storage
 
+from .. import s3
 from ..factories import PASSWORD, make_application, make_organisation, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,56 +57,27 @@ def free_port() -> int:
 
 @pytest.fixture
 def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
-    client.create_bucket(Bucket=BUCKET)
-    yield endpoint, client
-    server.stop()
+    with s3.moto_server() as endpoint:
+        client = s3.client(endpoint)
+        client.create_bucket(Bucket=BUCKET)
+        yield endpoint, client
 
 
 @pytest.fixture
 def stack(s3_endpoint, tmp_path, settings):
-    endpoint, s3 = s3_endpoint
+    endpoint, bucket = s3_endpoint
     db = connection.settings_dict
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": REDIS_URL,
-        "KEYPROJECTS_S3_BUCKET": BUCKET,
-        "KEYPROJECTS_S3_ENDPOINT_URL": endpoint,
-        "KEYPROJECTS_S3_ACCESS_KEY": "testing",
-        "KEYPROJECTS_S3_SECRET_KEY": "testing",
-        "KEYPROJECTS_S3_REGION": "us-east-1",
+        **s3.environment(endpoint, BUCKET),
         "KEYPROJECTS_VAR_DIR": str(tmp_path / "var"),
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
     }
     (tmp_path / "metrics").mkdir()
     # The test's own writes (the factories) go to the same bucket as the servers'.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": endpoint,
-                "access_key": "testing",
-                "secret_key": "testing",
-                "region_name": "us-east-1",
-                "location": "media",
-                "default_acl": None,
-                "file_overwrite": False,
-            },
-        },
-    }
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage(env)}
     redis.Redis.from_url(REDIS_URL).flushdb()
     port = free_port()
     app = subprocess.Popen(
@@ -123,7 +94,7 @@ def stack(s3_endpoint, tmp_path, settings):
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until(lambda: requests.get(f"{base}/healthz", timeout=10).status_code == 200, 60)
-        yield base, s3
+        yield base, bucket
     finally:
         for process in (app, worker):
             process.send_signal(signal.SIGTERM)
@@ -180,7 +151,7 @@ def test_the_journey_on_postgresql_redis_object_storage_and_a_separate_worker(ca
     reviewer = make_user(None, authority=Authority.objects.get(name="徐州市沛县信息化主管部门"))
     TOTPDevice.objects.create(user=reviewer, name="authenticator", confirmed=True)
     application = make_application(call, applicant, name="沛县智慧农业平台（集成测试）")
-    base, s3 = stack
+    base, bucket = stack
 
     as_applicant = login(base, applicant)
     submitted = post(as_applicant, base, reverse("applications:submit", args=[application.pk]))
@@ -206,7 +177,7 @@ def test_the_journey_on_postgresql_redis_object_storage_and_a_separate_worker(ca
     _wait_until(rendered, 120)  # by the worker process, not by this one
     pdf = as_reviewer.get(f"{base}{reverse('review:table_pdf', args=[table.pk])}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
-    keys = {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    keys = {item["Key"] for item in bucket.list_objects_v2(Bucket=BUCKET)["Contents"]}
     assert f"media/{table.pdf.name}" in keys and f"media/{table.xlsx.name}" in keys
     attachment = application.attachments.get()
     assert f"media/{attachment.file.name}" in keys
