@@ -114,13 +114,17 @@ class ObjectionForm(forms.Form):
     website = forms.CharField(required=False, label=_("网址"))
     token = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, notice, **kwargs):
+    def __init__(self, *args, notice, selected=None, **kwargs):
+        """`selected`: the notice's applications when the page has them loaded already,
+        so the choices need no second query (validation still asks the database)."""
         super().__init__(*args, **kwargs)
-        queryset = queries.selected(notice.call)
-        self.fields["application"].queryset = queryset
-        self.fields["application"].label_from_instance = lambda a: (
-            f"{a.name}（{a.organisation.name}）"
-        )
+        field = self.fields["application"]
+        field.queryset = queries.selected(notice.call)
+        field.label_from_instance = lambda a: f"{a.name}（{a.organisation.name}）"
+        if selected is not None:
+            field.choices = [("", field.empty_label)] + [
+                (a.pk, field.label_from_instance(a)) for a in selected
+            ]
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

@@ -38,9 +38,13 @@ def index(request):
 
 def _page(request, notice, form=None, error="", status=200):
     accepting = objections.accepts_objections(notice)
-    if accepting and form is None:
-        form = ObjectionForm(notice=notice, initial={"token": spam.fill_token(notice.pk)})
-    content = publication.shown_list(notice)
+    selected = None
+    if accepting:  # the list and the form's choices, loaded once
+        selected = list(queries.selected(notice.call))
+        if form is None:
+            initial = {"token": spam.fill_token(notice.pk)}
+            form = ObjectionForm(notice=notice, selected=selected, initial=initial)
+    content = publication.shown_list(notice, selected)
     context = {
         "notice": notice,
         "groups": publication.grouped(content["rows"]),

@@ -178,10 +178,13 @@ EXPORT_COLUMNS = [
 MONEY = {"total_investment", "informatisation_investment"}
 
 
-def list_content(call) -> dict:
-    """The selected projects as they stand, amounts as exact strings (JSON-safe)."""
+def list_content(call, selected=None) -> dict:
+    """The selected projects as they stand (`selected`, when loaded already), amounts as
+    exact strings (JSON-safe)."""
     rows, total, informatisation = [], 0, 0
-    for serial, application in enumerate(queries.selected(call), start=1):
+    if selected is None:
+        selected = queries.selected(call)
+    for serial, application in enumerate(selected, start=1):
         decision = getattr(application, "notice_decision", None)
         rows.append(
             {
@@ -206,11 +209,11 @@ def list_content(call) -> dict:
     }
 
 
-def shown_list(notice) -> dict:
+def shown_list(notice, selected=None) -> dict:
     """What a notice shows: the frozen list once final, the live one before."""
     if notice.state == PublicNotice.State.FINALISED and notice.final_list:
         return notice.final_list
-    return list_content(notice.call)
+    return list_content(notice.call, selected)
 
 
 def grouped(rows) -> list[tuple[str, list[tuple[str, list[dict]]]]]:

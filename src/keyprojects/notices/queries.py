@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from keyprojects.applications.models import Application
+from keyprojects.applications.queries import for_lists
 from keyprojects.applications.workflow import Status
 
 from .models import Objection, PublicNotice
@@ -23,7 +24,7 @@ def decidable(call):
 
 def selected(call):
     """The list as it stands: selected applications, highest tier first."""
-    return _with_relations(call.applications.filter(status=Status.SELECTED)).order_by(
+    return for_lists(_with_relations(call.applications.filter(status=Status.SELECTED))).order_by(
         "notice_decision__tier__order", "category__order", "category_id", "name"
     )
 

@@ -1,6 +1,7 @@
 from django.db.models import Count, Exists, OuterRef, Q, Value
 
 from keyprojects.applications.models import Application, Attachment
+from keyprojects.applications.queries import for_lists
 from keyprojects.applications.workflow import REVIEWABLE
 
 
@@ -35,7 +36,7 @@ def queue(user, call, *, category=None, county=None, status=None, missing=None):
         applications = applications.filter(status=status)
     if missing:
         applications = applications.filter(missing_attachments=True)
-    return applications.order_by("organisation__seat_id", "submitted_at")
+    return for_lists(applications).order_by("organisation__seat_id", "submitted_at")
 
 
 def status_counts(user, call) -> dict:

@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 
 from keyprojects.applications.models import Application
+from keyprojects.applications.queries import for_lists
 from keyprojects.applications.workflow import COUNTED, RECOMMENDED_ONWARDS, Status
 from keyprojects.calls.models import Category
 from keyprojects.core.clock import china_time
@@ -79,8 +80,8 @@ def with_flags(call, rows) -> list:
                 )
             ),
         )
-        .in_bulk()
     )
+    flagged = for_lists(flagged).in_bulk()
     return [flagged[pk] for pk in ids]
 
 
@@ -158,24 +159,20 @@ def authorities_expected(call):
     return (
         Authority.objects.filter(local | routed)
         .select_related("region")
-        .annotate(
-            recommended=Count(
-                "routed_applications",
-                filter=Q(
-                    routed_applications__call=call,
-                    routed_applications__status__in=RECOMMENDED_ONWARDS,
-                ),
-            )
-        )
         .order_by("kind", "region_id", "name")
     )
 
 
-def sending_status(call):
-    """(not sent, sent): lists of (authority, batch or None), not-sent ones first to act on."""
+def sending_status(call, counted=None):
+    """(not sent, sent): lists of (authority, batch or None), not-sent ones first to act on;
+    each authority with how many it `recommended`, taken from `counted` (the call's
+    `counts`, computed here when not given) rather than counted again per authority."""
+    counted = counted or counts(call)
+    recommended = {row["authority_id"]: row["n"] for row in counted["authority"]}
     batches = {b.authority_id: b for b in RecommendationBatch.objects.filter(call=call)}
     sent, missing = [], []
     for authority in authorities_expected(call):
+        authority.recommended = recommended.get(authority.pk, 0)
         batch = batches.get(authority.pk)
         (sent if batch is not None and batch.is_submitted else missing).append((authority, batch))
     return missing, sent

@@ -61,9 +61,13 @@ def overview(request, slug):
     call = _call(request, slug)
     filters = OverviewFilter(request.GET or None, call=call)
     criteria = filters.cleaned_data if filters.is_valid() else {}
-    page = _page(request, queries.overview(call, **{k: v for k, v in criteria.items() if v}))
+    # The page is chosen on ids alone (and the call, which the related manager sets on
+    # each row); only its rows are then loaded with their flags.
+    rows = queries.overview(call, **{k: v for k, v in criteria.items() if v}).only("pk", "call")
+    page = _page(request, rows)
     page.object_list = queries.with_flags(call, page.object_list)
-    missing, sent = queries.sending_status(call)
+    counts = queries.counts(call)
+    missing, sent = queries.sending_status(call, counts)
     return render(
         request,
         "selection/overview.html",
@@ -73,7 +77,7 @@ def overview(request, slug):
             "filters": filters,
             "page": page,
             "query": _query_without_page(request),
-            "counts": queries.counts(call),
+            "counts": counts,
             "not_sent": missing,
             "sent": sent,
         },
