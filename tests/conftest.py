@@ -17,6 +17,14 @@ def _tasks_run_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Production hashes passwords with PBKDF2 at 1,000,000 iterations (0.2–0.6 s each here);
+    the suite creates thousands of accounts and tests what happens around a password, not the
+    hash's cost, so it uses a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _second_factor_for_experts_only(settings):
     """The suite logs the office and reviewers in with force_login to test other things; their
     second factor, on by default in production, is tested in tests/orgs/test_second_factor.py."""

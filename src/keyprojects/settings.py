@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "keyprojects.orgs",
     "keyprojects.calls",
     "keyprojects.documents",
+    "keyprojects.imports",
     "keyprojects.applications",
     "keyprojects.review",
     "keyprojects.selection",
@@ -164,6 +165,12 @@ TASKS = {
     }
 }
 
+# --- Exports of lists (documents/exports.py) ---------------------------------------------
+# Up to this many rows an export is written while the user waits; a larger one is built by
+# the worker and kept for its requester for EXPORT_KEEP_DAYS days.
+EXPORT_DIRECT_MAX_ROWS = int(os.environ.get("KEYPROJECTS_EXPORT_DIRECT_MAX_ROWS", "2000"))
+EXPORT_KEEP_DAYS = int(os.environ.get("KEYPROJECTS_EXPORT_KEEP_DAYS", "7"))
+
 # --- Integration API (/api/v1/, keyprojects/api) ----------------------------------------
 # Requests per minute with credentials (a system's token, a person's session) and without.
 KEYPROJECTS_API_RATE = os.environ.get("KEYPROJECTS_API_RATE", "600/m")
@@ -212,6 +219,26 @@ SECOND_FACTOR_ROLES = env_list("KEYPROJECTS_SECOND_FACTOR_ROLES", "expert,office
 OTP_TOTP_ISSUER = os.environ.get("KEYPROJECTS_OTP_ISSUER", "智慧江苏重点工程申报平台")
 INVITATION_MAX_AGE_DAYS = 14
 
+# --- Single sign-on with the province's identity provider (orgs/sso.py) -----------------
+# Optional: on when the issuer, client id and secret are set (OpenID Connect, authorization
+# code flow with PKCE). The endpoints come from the issuer's discovery document unless all of
+# authorization, token and JWKS are given. Off: no button, and the SSO URLs answer 404.
+OIDC_ISSUER = os.environ.get("KEYPROJECTS_OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("KEYPROJECTS_OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("KEYPROJECTS_OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env_list("KEYPROJECTS_OIDC_SCOPES", "openid,email,profile")
+OIDC_AUTHORIZATION_ENDPOINT = os.environ.get("KEYPROJECTS_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_TOKEN_ENDPOINT = os.environ.get("KEYPROJECTS_OIDC_TOKEN_ENDPOINT", "")
+OIDC_JWKS_URI = os.environ.get("KEYPROJECTS_OIDC_JWKS_URI", "")
+OIDC_USERINFO_ENDPOINT = os.environ.get("KEYPROJECTS_OIDC_USERINFO_ENDPOINT", "")
+OIDC_TOKEN_AUTH_METHOD = os.environ.get("KEYPROJECTS_OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+OIDC_ID_TOKEN_ALG = os.environ.get("KEYPROJECTS_OIDC_ID_TOKEN_ALG", "RS256")
+# How an identity not yet linked finds its account the first time: "email" (the IdP's
+# verified e-mail equals the account's), another claim name (its value equals the login
+# name), or empty (only identities the administrator entered on the account).
+OIDC_LINK_CLAIM = os.environ.get("KEYPROJECTS_OIDC_LINK_CLAIM", "email")
+OIDC_TIMEOUT = int(os.environ.get("KEYPROJECTS_OIDC_TIMEOUT", "10"))  # seconds per request
+
 # --- E-mail: printed to the console unless an SMTP server is configured ---------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
@@ -229,6 +256,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "keyprojects@localhost
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [SRC_DIR / "keyprojects" / "locale"]
+FORMAT_MODULE_PATH = ["keyprojects.formats"]  # English dates (formats/en); Chinese: Django's
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -289,6 +317,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 ATTACHMENT_MAX_BYTES = int(os.environ.get("KEYPROJECTS_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+# ClamAV's daemon (documents/antivirus.py): a Unix socket path or host:port. Set, every upload
+# is scanned and refused while clamd cannot be asked; unset, nothing is scanned.
+CLAMD_SOCKET = os.environ.get("KEYPROJECTS_CLAMD_SOCKET", "")
+CLAMD_TIMEOUT = float(os.environ.get("KEYPROJECTS_CLAMD_TIMEOUT", "30"))
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

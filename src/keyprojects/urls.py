@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/", include("keyprojects.api.urls")),
     path("notifications/", include("keyprojects.notifications.urls")),
     path("audit/", include("keyprojects.audit.urls")),
+    path("exports/", include("keyprojects.documents.urls")),
     path("accounts/", include("keyprojects.orgs.urls")),
     path(
         "accounts/login/",
@@ -31,6 +32,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The language switcher (templates/_language_switch.html) posts to set_language here.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics, name="metrics"),

@@ -42,11 +42,6 @@ BOTH_SCOPES = ("projects:read", "tracking:read")
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     cache.clear()  # the API's rate limits count in the (per-process) cache
     yield

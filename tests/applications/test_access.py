@@ -244,7 +244,11 @@ def test_members_of_the_organisation_see_detail_and_download(
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     # Reading the stream to its end closes the response, as a WSGI server would.
-    assert b"".join(response.streaming_content) == content
+    downloaded = b"".join(response.streaming_content)
+    with attachment.file.open("rb") as stored:
+        assert downloaded == stored.read()
+    # The picture as stored is redrawn (documents/images.py): the same pixels.
+    assert Image.open(io.BytesIO(downloaded)).tobytes() == Image.open(io.BytesIO(content)).tobytes()
 
     approval = application.attachments.get(kind=AttachmentKind.APPROVAL)
     response = client.get(url_for("attachment", application, approval.pk))

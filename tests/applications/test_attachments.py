@@ -85,3 +85,16 @@ def test_submitted_application_pdf(client, call, applicant):
         "立项批复文件",
     ]:
         assert expected in text
+
+
+def test_a_photographed_document_is_stored_without_its_metadata(call, applicant):
+    from keyprojects.applications import domain
+
+    from ..documents.pictures import assert_only_pixels, jpeg_with_gps
+
+    application = make_application(call, applicant, attach=False)
+    attachment = domain.add_attachment(application, "approval", jpeg_with_gps(), by=applicant)
+    with attachment.file.open("rb") as stored:
+        data = stored.read()
+    assert_only_pixels(data)
+    assert attachment.size == len(data) and attachment.content_type == "image/jpeg"

@@ -129,7 +129,7 @@ class TestCooperation:
         assert any(
             "合作单位" in str(p.message)
             for p in domain.submission_problems(application)
-            if p.field is None
+            if p.field == "partners"
         )
 
     def test_partner_must_have_the_other_role_and_a_valid_code(self, call, applicant):

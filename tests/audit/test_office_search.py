@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -14,13 +15,14 @@ from keyprojects.audit.context import current_ip
 from keyprojects.audit.domain import event, record, record_many
 from keyprojects.audit.models import Event
 from keyprojects.core.clock import CHINA
+from keyprojects.documents.models import ListExport
 from keyprojects.orgs.models import Authority
 
 from .. import factories
 from ..factories import PASSWORD
 
 EVENTS = reverse("audit:events")
-EXPORT = reverse("audit:export")
+EXPORT = reverse("documents:start_export", args=["audit"])
 VERIFY = reverse("audit:verify")
 
 
@@ -62,7 +64,7 @@ def _reviewer(regions):
 
 
 @pytest.mark.parametrize("who", ["applicant", "reviewer", "staff"])
-@pytest.mark.parametrize(("method", "url"), [("get", EVENTS), ("get", EXPORT), ("post", VERIFY)])
+@pytest.mark.parametrize(("method", "url"), [("get", EVENTS), ("post", EXPORT), ("post", VERIFY)])
 def test_only_the_office_finds_the_trail(client, regions, applicant, who, method, url):
     user = {
         "applicant": applicant,
@@ -74,10 +76,10 @@ def test_only_the_office_finds_the_trail(client, regions, applicant, who, method
     response = getattr(client, method)(url)
 
     assert response.status_code == 404
-    assert not Event.objects.filter(action="export_audit").exists()
+    assert not Event.objects.filter(action="export_list").exists()
 
 
-@pytest.mark.parametrize(("method", "url"), [("get", EVENTS), ("get", EXPORT), ("post", VERIFY)])
+@pytest.mark.parametrize(("method", "url"), [("get", EVENTS), ("post", EXPORT), ("post", VERIFY)])
 def test_anonymous_is_sent_to_login(client, regions, method, url):
     response = getattr(client, method)(url)
     assert response.status_code == 302
@@ -258,12 +260,20 @@ def test_verify_is_post_only(office_client):
     assert office_client.get(VERIFY).status_code == 405
 
 
-# --- The export --------------------------------------------------------------------------
+# --- The export (documents/exports.py, the way every list exports) -----------------------------
 
 
-def _sheet(response):
-    content = b"".join(response.streaming_content)
+def _export(client, filters=None):
+    return client.post(EXPORT + (f"?{urlencode(filters)}" if filters else ""))
+
+
+def _sheet(content):
     return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+
+
+def _direct(response):
+    assert response.status_code == 200
+    return _sheet(b"".join(response.streaming_content))
 
 
 def test_export_has_the_filtered_rows_and_is_audited(
@@ -274,11 +284,10 @@ def test_export_has_the_filtered_rows_and_is_audited(
     record(organisation, "other", actor=applicant)
     filters = {"action": "edit", "user": applicant.username, "date_from": "2026-03-01"}
 
-    response = office_client.get(EXPORT, filters)
+    response = _export(office_client, filters)
 
-    assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    header, *rows = _sheet(response)
+    header, *rows = _direct(response)
     assert header[:3] == ("时间（北京时间）", "序号", "账号")
     assert "详情（JSON）" in header
     column = {name: i for i, name in enumerate(header)}
@@ -291,36 +300,49 @@ def test_export_has_the_filtered_rows_and_is_audited(
     assert rows[0][column["账号"]] == applicant.username
     assert rows[0][column["对象类型"]] == "申报单位"
 
-    exported = Event.objects.get(action="export_audit")
+    exported = Event.objects.get(action="export_list")
     assert (exported.actor, exported.role) == (office, "office")
-    assert exported.data == {"filters": filters, "rows": 2}
+    assert (exported.data["listing"], exported.data["rows"]) == ("audit", 2)
+    assert exported.data["filters"] == (
+        f"起始日期：2026-03-01；用户（账号或姓名）：{applicant.username}；动作：edit"
+    )
 
 
 def test_export_with_no_filters_has_every_event(office_client, organisation):
     record(organisation, "edit")
     before = Event.objects.count()
 
-    _header, *rows = _sheet(office_client.get(EXPORT))
+    _header, *rows = _direct(_export(office_client))
 
     assert len(rows) == before
 
 
-def test_too_large_an_export_is_refused(office_client, applicant, settings):
-    settings.AUDIT_EXPORT_MAX_ROWS = 5
+def test_the_export_follows_the_chosen_sort(office_client, organisation, applicant):
+    _append_at(organisation, "edit", _at(2, 9), actor=applicant)
+    _append_at(organisation, "edit", _at(3, 9), actor=applicant)
+
+    _header, *rows = _direct(_export(office_client, {"action": "edit", "sort": "at"}))
+
+    assert [r[0] for r in rows] == [dt.datetime(2026, 3, 2, 9), dt.datetime(2026, 3, 3, 9)]
+
+
+def test_a_large_export_is_built_in_the_background(office_client, applicant, settings):
+    settings.EXPORT_DIRECT_MAX_ROWS = 5
     _many(6, applicant)
 
-    response = office_client.get(EXPORT, {"action": "bulk"}, follow=True)
+    response = _export(office_client, {"action": "bulk"})
 
-    assert response.redirect_chain[-1][0] == EVENTS + "?action=bulk"
-    assert "超过单次导出上限 5 条，请缩小筛选范围" in response.content.decode()
-    assert not Event.objects.filter(action="export_audit").exists()
-    smaller = office_client.get(EXPORT, {"action": "bulk", "user": "nobody"})
-    assert smaller.status_code == 200
+    exported = ListExport.objects.get()
+    assert response["Location"] == reverse("documents:export", args=[exported.pk])
+    download = office_client.get(reverse("documents:export_download", args=[exported.pk]))
+    _header, *rows = _sheet(b"".join(download.streaming_content))
+    assert len(rows) == 6
+    assert Event.objects.get(action="export_list").data["rows"] == 6
 
 
 def test_export_with_bad_filters_is_refused(office_client):
-    response = office_client.get(EXPORT, {"ip": "999.1.1.1"}, follow=True)
+    response = office_client.post(f"{EXPORT}?ip=999.1.1.1", follow=True)
 
     assert "筛选条件有误" in response.content.decode()
     assert response.context["form"].errors["ip"]
-    assert not Event.objects.filter(action="export_audit").exists()
+    assert not Event.objects.filter(action="export_list").exists()

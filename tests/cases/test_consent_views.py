@@ -115,10 +115,11 @@ def test_the_consent_list_runs_a_fixed_number_of_queries(client, case, owner, of
     # Two more cases about the same organisation's projects (another call's selections).
     call = factories.make_call(slug="later", year=case.year + 1)
     make = factories.selected_maker(call, office)
-    for name in ["二期项目", "三期项目"]:
+    for place, name in enumerate(["二期项目", "三期项目"], start=1):
         application = make(name)
-        application.organisation = case.organisation
-        application.save(update_fields=["organisation"])
+        # Moved to one organisation: each keeps its own place under the per-applicant limit.
+        application.organisation, application.limit_slot = case.organisation, place
+        application.save(update_fields=["organisation", "limit_slot"])
         domain.create_case(application, by=office)
     with CaptureQueriesContext(connection) as three:
         assert len(client.get("/cases/consent/").context["cases"]) == 3

@@ -5,6 +5,8 @@ downloaded documents go to test-artifacts/ at the repository root for a person t
 """
 
 import os
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,8 +26,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
+# The user guides show screenshots these journeys take (docs/screenshots/<name>.png, named
+# in a guide); `make guides` runs the journeys with this variable set to renew them.
+GUIDE_SCREENSHOTS = ROOT / "docs" / "screenshots"
+UPDATE_GUIDES = os.environ.get("KEYPROJECTS_UPDATE_GUIDES") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -121,4 +128,15 @@ def shot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    if UPDATE_GUIDES and name in guide_screenshot_names():
+        GUIDE_SCREENSHOTS.mkdir(exist_ok=True)
+        shutil.copyfile(path, GUIDE_SCREENSHOTS / path.name)
     return path
+
+
+def guide_screenshot_names() -> set[str]:
+    """The screenshots the user guides show: `screenshots/<name>.png` in docs/*.md."""
+    names = set()
+    for guide in (ROOT / "docs").glob("*.md"):
+        names |= set(re.findall(r"screenshots/([\w-]+)\.png", guide.read_text(encoding="utf-8")))
+    return names

@@ -1,4 +1,5 @@
-"""The office imports the expert pool from XLSX, row by row, with a report of rejected rows."""
+"""The office imports the expert pool from XLSX, row by row, with a report of rejected rows
+(the shared import flow: upload and preview, then confirm)."""
 
 import io
 import re
@@ -13,6 +14,7 @@ from keyprojects.audit.models import Event
 from keyprojects.core.crypto import digest
 from keyprojects.experts.imports import COLUMNS
 from keyprojects.experts.models import Expert
+from keyprojects.imports.models import ImportBatch
 from keyprojects.orgs.models import User
 
 from ..factories import credit_code
@@ -47,16 +49,24 @@ def rows(call):
     ]  # fmt: skip
 
 
-def test_dry_run_reports_each_rejected_row_and_writes_nothing(client, office, rows):
+def upload(client, rows):
+    """Upload the sheet: the preview page, and the batch awaiting confirmation."""
+    response = client.post(reverse("experts:import"), {"file": sheet(*rows)})
+    batch = ImportBatch.objects.get()
+    assert response.url == reverse("experts:import_report", args=[batch.pk])
+    return client.get(response.url), batch
+
+
+def test_the_preview_reports_each_rejected_row_and_writes_nothing(client, office, rows):
     make_expert(account=False, email="pool@example.com")
     client.force_login(office)
 
-    response = client.post(reverse("experts:import"), {"file": sheet(*rows), "dry_run": "on"})
+    response, batch = upload(client, rows)
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "共 6 行，其中 4 行有错误" in page
-    report = {row.number: row.errors for row in response.context["rows"]}
+    assert "共 6 行：可导入 2 行，有错误 4 行。" in page
+    report = {row["number"]: [e["message"] for e in row["errors"]] for row in batch.rows}
     assert report[2] == [] and report[3] == []
     assert "统一社会信用代码" in " ".join(report[4])
     assert "所在设区市“火星市”不是江苏省的设区市" in report[4]
@@ -71,10 +81,11 @@ def test_dry_run_reports_each_rejected_row_and_writes_nothing(client, office, ro
 
 def test_import_creates_experts_with_accounts_and_a_set_password_mail(client, office, rows):
     client.force_login(office)
+    _page, batch = upload(client, rows)
 
-    response = client.post(reverse("experts:import"), {"file": sheet(*rows)})
+    response = client.post(reverse("experts:import_confirm", args=[batch.pk]))
 
-    assert response.status_code == 200
+    assert response.status_code == 302
     zhang = Expert.objects.get(email_digest=digest("zhang@example.com"))
     assert (zhang.name, zhang.city.name, zhang.category_codes) == (
         "张明",

@@ -99,9 +99,3 @@ def publish_notice(call, office):
 def old_token(notice):
     """A form stamp from a minute ago: a person who took their time."""
     return spam.fill_token(notice.pk, issued_at=time.time() - 60)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Many accounts per test; the production hasher's deliberate slowness is not under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -189,3 +189,13 @@ def test_outside_the_period_no_form_and_no_filing(client, notice, listed):
         assert response.status_code == 400
         assert "当前不在公示期内，不能提出异议。" in response.content.decode()
     assert not Objection.objects.exists()
+
+
+def test_a_photo_as_evidence_is_stored_without_its_metadata(client, notice, listed):
+    from ..documents.pictures import assert_only_pixels, jpeg_with_gps
+
+    response = post(client, notice, {**form(notice, listed["key"]), "evidence": jpeg_with_gps()})
+    assert response.status_code == 302
+    objection = Objection.objects.get()
+    with objection.evidence.open("rb") as stored:
+        assert_only_pixels(stored.read())

@@ -1,4 +1,5 @@
-"""The office imports reviewer accounts from XLSX, row by row, with a report."""
+"""The office imports reviewer accounts from XLSX, row by row, with a report (the shared
+import flow: upload and preview, then confirm)."""
 
 import io
 import re
@@ -9,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from keyprojects.imports.models import ImportBatch
 from keyprojects.orgs.models import User
 
 from ..factories import PASSWORD, make_office
@@ -43,19 +45,26 @@ ROWS = [
 ]
 
 
-def test_dry_run_reports_each_rejected_row_and_writes_nothing(office):
-    response = office.post(
-        reverse("review:import_reviewers"), {"file": sheet(*ROWS), "dry_run": "on"}
-    )
+def upload(office, rows):
+    """Upload the sheet: the preview page, and the batch awaiting confirmation."""
+    response = office.post(reverse("review:import_reviewers"), {"file": sheet(*rows)})
+    batch = ImportBatch.objects.get()
+    assert response.url == reverse("review:import_reviewers_report", args=[batch.pk])
+    return office.get(response.url), batch
+
+
+def test_the_preview_reports_each_rejected_row_and_writes_nothing(office):
+    response, _batch = upload(office, ROWS)
     page = response.content.decode()
-    assert "共 5 行，其中 3 行有错误" in page
+    assert "共 5 行：可导入 2 行，有错误 3 行。" in page
     assert "电子邮箱格式不正确" in page and "火星市信息化主管部门”不存在" in page
     assert "登录名在表中重复" in page
     assert not User.objects.filter(username__in=["px_zhang", "jt_zhao"]).exists()
 
 
 def test_import_creates_valid_accounts_with_a_set_password_mail(office, client):
-    office.post(reverse("review:import_reviewers"), {"file": sheet(*ROWS)})
+    _response, batch = upload(office, ROWS)
+    office.post(reverse("review:import_reviewers_confirm", args=[batch.pk]))
     created = User.objects.filter(username__in=["px_zhang", "jt_zhao"])
     assert {u.authority.name for u in created} == {"徐州市沛县信息化主管部门", "省交通运输厅"}
     assert not created[0].has_usable_password()

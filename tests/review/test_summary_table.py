@@ -29,8 +29,9 @@ def table(batch, county_reviewer):
     return table
 
 
-def scanned(pdf_bytes: bytes, *, seal=True, fmt="JPEG") -> SimpleUploadedFile:
-    """Print and scan: rasterise the PDF's first page, draw a red seal, save as an image."""
+def scanned(pdf_bytes: bytes, *, seal=True, fmt="JPEG", exif=None) -> SimpleUploadedFile:
+    """Print and scan: rasterise the PDF's first page, draw a red seal, save as an image
+    (with `exif` bytes, as a phone's camera would add)."""
     document = pypdfium2.PdfDocument(pdf_bytes)
     image = document[0].render(scale=2.5).to_pil().convert("RGB")
     document.close()
@@ -40,7 +41,7 @@ def scanned(pdf_bytes: bytes, *, seal=True, fmt="JPEG") -> SimpleUploadedFile:
         draw.ellipse([x, y, x + 260, y + 260], outline=(210, 30, 30), width=14)
         draw.regular_polygon((x + 130, y + 130, 50), 5, fill=(210, 30, 30))
     buffer = io.BytesIO()
-    image.save(buffer, fmt, quality=85)
+    image.save(buffer, fmt, quality=85, **({"exif": exif} if exif else {}))
     return SimpleUploadedFile(f"scan.{fmt.lower()}", buffer.getvalue())
 
 
@@ -77,6 +78,27 @@ def test_scan_of_the_printed_table_is_read_from_its_qr_code(batch, table, county
     assert scan.table == table
     assert scan.code_source == StampedScan.CodeSource.QR
     assert scan.seal_found
+
+
+def test_a_photographed_scan_is_stored_without_its_metadata_and_still_read(
+    batch, table, county_reviewer
+):
+    from PIL import Image as PillowImage
+
+    from ..documents.pictures import assert_only_pixels
+
+    exif = PillowImage.Exif()
+    exif[0x013B] = "张三"  # Artist
+    exif.get_ifd(0x8825)[2] = (32.0, 3.0, 0.0)  # GPSLatitude
+    uploaded = scanned(table.pdf.read(), exif=exif.tobytes())
+    assert PillowImage.open(uploaded).getexif()  # the camera's metadata is there to begin with
+    uploaded.seek(0)
+
+    scan = domain.accept_scan(batch, uploaded, by=county_reviewer)
+
+    assert (scan.code_source, scan.seal_found) == (StampedScan.CodeSource.QR, True)
+    with scan.file.open("rb") as stored:
+        assert_only_pixels(stored.read())
 
 
 def test_scan_without_a_seal_is_kept_with_a_warning_flag(batch, table, county_reviewer):

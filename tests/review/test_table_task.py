@@ -146,4 +146,4 @@ def test_expected_time_grows_with_the_rows():
     short = SummaryTable(content={"rows": [{}] * 10})
     long = SummaryTable(content={"rows": [{}] * 1000})
     assert short.expected_seconds == 2
-    assert long.expected_seconds == 13
+    assert long.expected_seconds == 6

@@ -45,9 +45,12 @@ from keyprojects.applications.models import Application, AttachmentKind
 from keyprojects.applications.workflow import Status
 from keyprojects.audit.models import Event
 from keyprojects.audit.queries import object_events
+from keyprojects.imports.domain import stage_rows
+from keyprojects.imports.models import ImportBatch
 from keyprojects.orgs.models import Authority, Organisation, User
 from keyprojects.orgs.reference import load_authorities, load_departments, load_regions
 from keyprojects.review import domain, urls
+from keyprojects.review.imports import REVIEWERS as REVIEWER_ACCOUNTS
 from keyprojects.review.models import RecommendationBatch, StampedScan, SummaryTable
 
 from .. import factories
@@ -128,6 +131,7 @@ class World:
     table: SummaryTable  # 沛县's current summary table
     scan: StampedScan  # 沛县's scan of it
     scan_image: bytes  # another scan of the same printed table, for upload_scan
+    staged: object  # reviewer accounts the office uploaded, awaiting its confirmation
 
     def user(self, actor, target="A_county"):
         if actor == "anonymous":
@@ -213,6 +217,13 @@ def build_world(media) -> World:
         table=table,
         scan=scan,
         scan_image=image,
+        # One row, with errors: a confirmation imports nothing.
+        staged=stage_rows(
+            REVIEWER_ACCOUNTS,
+            [{"number": 2, "values": dict.fromkeys(IMPORTED_HEADER, "")}],
+            by=users["office"],
+            file_name="reviewers.xlsx",
+        ),
     )
 
 
@@ -279,6 +290,10 @@ def _no_args(world, target):
     return {}
 
 
+def _staged(world, target):
+    return {"pk": world.staged.pk}
+
+
 def _all_submitted(world):
     Application.objects.update(status=Status.SUBMITTED)
 
@@ -290,9 +305,12 @@ def _peixian_sent(world):
 IMPORTED = ["vis_imported", "导入的审核员", "imported@example.com", "", "徐州市沛县信息化主管部门"]
 
 
+IMPORTED_HEADER = ["登录名", "姓名", "电子邮箱", "手机号码", "主管部门"]
+
+
 def reviewer_sheet() -> SimpleUploadedFile:
     workbook = Workbook()
-    workbook.active.append(["登录名", "姓名", "电子邮箱", "手机号码", "主管部门"])
+    workbook.active.append(IMPORTED_HEADER)
     workbook.active.append(IMPORTED)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -333,10 +351,15 @@ ROUTES = {
     "table_xlsx": Route(GET, PEIXIAN_MATERIAL, _table),
     "table_pdf": Route(GET, PEIXIAN_MATERIAL, _table),
     "scan": Route(GET, PEIXIAN_MATERIAL, lambda world, target: {"pk": world.scan.pk}),
-    # dry_run left unticked: a real import.
+    # The upload stages the sheet; the import waits for the confirmation (imports app).
     "import_reviewers": Route(
         ("GET", "POST"), OFFICE_ONLY, _no_args, lambda world: {"file": reviewer_sheet()}
     ),
+    "import_reviewers_template": Route(GET, OFFICE_ONLY, _no_args),
+    "import_reviewers_report": Route(GET, OFFICE_ONLY, _staged),
+    "import_reviewers_confirm": Route(POST, OFFICE_ONLY, _staged),
+    "import_reviewers_progress": Route(GET, OFFICE_ONLY, _staged),
+    "import_reviewers_errors": Route(GET, OFFICE_ONLY, _staged),
 }
 
 
@@ -693,10 +716,18 @@ def test_office_only_urls(client, world, name, method, actor):
         assert after["events"] == before["events"] + 1
         return
     elif (name, method) == ("import_reviewers", "POST"):
-        assert response.status_code == 200
-        assert after["users"] - before["users"] == {IMPORTED[0]}
-        assert User.objects.get(username=IMPORTED[0]).authority.name == IMPORTED[4]
+        # Staged for the office to confirm (the preview is recorded); nobody imported yet.
+        batch = ImportBatch.objects.exclude(pk=world.staged.pk).get()
+        assert response["Location"] == reverse("review:import_reviewers_report", args=[batch.pk])
+        assert [row["values"]["登录名"] for row in batch.good_rows] == [IMPORTED[0]]
+        assert after["users"] == before["users"]
         assert after["events"] == before["events"] + 1
+        return
+    elif name in {"import_reviewers_confirm", "import_reviewers_progress"}:
+        # Nothing to import in the staged rows; both send back to the report.
+        report = reverse("review:import_reviewers_report", args=[world.staged.pk])
+        assert response["Location"] == report
+        assert after == before
         return
     else:
         assert response.status_code == 200

@@ -18,12 +18,6 @@ from ..factories import make_office, make_organisation, make_user
 from .helpers import EXPERT_NAMES, assign, make_expert, recommend
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Accounts are made by the dozen here; no test depends on the hash's strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def office(regions):
     return make_office(username="office_secretary")

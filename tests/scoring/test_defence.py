@@ -249,3 +249,20 @@ def test_a_panel_needs_an_expert_and_a_category_of_the_call(defence_round, offic
             by=office,
         )
     assert not DefencePanel.objects.exists()
+
+
+def test_a_refused_panel_form_comes_back_as_typed_with_reasons_in_chinese(
+    client, defence_round, office
+):
+    client.force_login(office)
+    category = defence_round.call.categories.get(code="digital_governance")
+    response = client.post(
+        reverse("scoring:panel_create", args=[defence_round.pk]),
+        {"category": category.pk, "name": "数字治理第二组", "place": "苏兴大厦", "date": "9月8日"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="数字治理第二组"' in page and 'value="苏兴大厦"' in page  # kept as typed
+    assert "请按“年-月-日”填写日期。" in page and "请为评审组选择至少一位专家。" in page
+    assert "评审组未建立" in page
+    assert not DefencePanel.objects.exists()

@@ -110,6 +110,25 @@ def office_rows(app, specs):
     return [Row(f"{app}:{name}", ONLY_OFFICE, methods, kwargs) for name, methods, kwargs in specs]
 
 
+def _staged(app):
+    return lambda w: {"pk": w.staged[app].pk}
+
+
+def import_rows(app, name, batch):
+    """The pages of an importer besides its upload page (imports/routes.py), for the office
+    alone, on a batch the office uploaded (anyone else's batch is not found either)."""
+    return office_rows(
+        app,
+        [
+            (f"{name}_template", GET, lambda w: {}),
+            (f"{name}_report", GET, batch),
+            (f"{name}_confirm", POST, batch),
+            (f"{name}_progress", GET, batch),
+            (f"{name}_errors", GET, batch),
+        ],
+    )
+
+
 ROWS = [
     # --- the public site and calls -------------------------------------------------------
     Row("home", PUBLIC),
@@ -121,6 +140,8 @@ ROWS = [
     Row("healthz", PUBLIC, ok=frozenset({503})),  # 503 here: no task worker beats in tests
     # Loopback is the monitoring network by default; anyone else is told nothing.
     Row("metrics", PUBLIC),
+    # The interface language: anyone may choose it (a cookie and a redirect, nothing stored).
+    Row("set_language", PUBLIC, BOTH),
     Row(
         "metrics",
         NOBODY,
@@ -159,6 +180,7 @@ ROWS = [
     Row("review:table_pdf", {ROUTED, COPIED, OFFICE}, kwargs=_pk("table")),
     Row("review:scan", {ROUTED, COPIED, OFFICE}, kwargs=_pk("scan")),
     Row("review:import_reviewers", ONLY_OFFICE, BOTH),
+    *import_rows("review", "import_reviewers", _staged("review")),
     # --- formal check and similarity: the office ------------------------------------------
     *office_rows(
         "selection",
@@ -170,6 +192,7 @@ ROWS = [
             ("overview", GET, _call),
             ("duplicates", GET, _call),
             ("run_similarity", POST, _call),
+            ("similarity_progress", GET, _call),
         ],
     ),
     # --- experts -----------------------------------------------------------------------------
@@ -194,6 +217,7 @@ ROWS = [
             ("remove_assignment", POST, _assignment),
         ],
     ),
+    *import_rows("experts", "import", _staged("experts")),
     # --- scoring -----------------------------------------------------------------------------
     Row("scoring:home", EXPERTS),
     Row("scoring:task", {EXPERT}, BOTH, _task),
@@ -285,6 +309,7 @@ ROWS = [
             ("delete_image", POST, lambda w: {"pk": w.case.pk, "image_pk": w.image.pk}),
             ("request_consent", POST, _pk("case")),
             ("act", POST, _pk("case")),
+            ("collection_progress", GET, lambda w: {"year": 2020}),
         ],
     ),
     # --- tracking (A's report, submitted: routed to 沛县) ------------------------------------
@@ -298,6 +323,8 @@ ROWS = [
             ("import_template", GET, lambda w: {}),
             ("import_report", GET, _pk("import_batch")),
             ("import_confirm", POST, _pk("import_batch")),
+            ("import_progress", GET, _pk("import_batch")),
+            ("import_errors", GET, _pk("import_batch")),
             ("round_new", BOTH, lambda w: {}),
             ("round", GET, _pk("round")),
             ("round_export", GET, _pk("round")),
@@ -350,11 +377,34 @@ ROWS = [
     Row("notifications:inbox", SIGNED_IN),
     Row("audit:events", ONLY_OFFICE),
     Row("audit:verify", ONLY_OFFICE, POST),
-    Row("audit:export", ONLY_OFFICE),
+    # Exports of lists (documents): asked for from a list the role may see; the file is
+    # only its requester's (the office asked for the world's).
+    Row("documents:exports", SIGNED_IN),
+    Row("documents:start_export", ONLY_OFFICE, POST, lambda w: {"name": "audit"}, "audit"),
+    Row(
+        "documents:start_export",
+        REVIEWERS,
+        POST,
+        lambda w: {"name": "review_queue"},
+        "review queue",
+        query=lambda w: f"call={w.live.slug}",
+    ),
+    Row(
+        "documents:start_export",
+        APPLICANTS,
+        POST,
+        lambda w: {"name": "applicant_home"},
+        "applicant home",
+    ),
+    Row("documents:export", ONLY_OFFICE, kwargs=_pk("list_export")),
+    Row("documents:export_status", ONLY_OFFICE, kwargs=_pk("list_export")),
+    Row("documents:export_download", ONLY_OFFICE, kwargs=_pk("list_export")),
     Row("orgs:after_login", SIGNED_IN),  # sends each role to where its work is
     Row("orgs:register", PUBLIC, BOTH),  # a signed-in user is sent to the applicant's home
     Row("orgs:lockouts", ONLY_OFFICE),
     Row("orgs:unlock", ONLY_OFFICE, POST, _pk("lockout")),
+    Row("orgs:import", ONLY_OFFICE, BOTH),
+    *import_rows("orgs", "import", _staged("orgs")),
     # Inviting colleagues: an applicant, into its own organisation. Others get 403 here.
     Row("orgs:organisation", APPLICANTS, BOTH, refused=FORBIDDEN),
     Row(
@@ -372,6 +422,10 @@ ROWS = [
         variant="forged token",
         anonymous=NOT_FOUND,
     ),
+    # Single sign-on is off unless configured (KEYPROJECTS_OIDC_*), as here: both pages are
+    # 404 for everyone. Switched on, they are tested against a real provider in tests/orgs/oidc.
+    Row("orgs:sso_login", NOBODY, variant="SSO off", anonymous=NOT_FOUND),
+    Row("orgs:sso_callback", NOBODY, variant="SSO off", anonymous=NOT_FOUND),
 ]
 
 # Second-factor pages an unverified session may still open (experts/middleware.OPEN_VIEWS).

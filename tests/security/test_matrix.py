@@ -91,6 +91,7 @@ NOT_UUID = {
     ("orgs:accept_invitation", "token"): "a signed, expiring token (django.core.signing)",
     ("api:docs_asset", "name"): "one of two fixed file names of Swagger UI's bundle",
     ("stats:export", "figure"): "the name of a figure of the dashboard, not an object",
+    ("documents:start_export", "name"): "the name of a list (documents/listings.py)",
 }
 
 

@@ -26,12 +26,17 @@ from keyprojects.applications.models import AttachmentKind
 from keyprojects.calls.models import CallMaterial
 from keyprojects.cases import domain as cases
 from keyprojects.core.clock import now
+from keyprojects.documents.models import ListExport
+from keyprojects.experts.imports import POOL
+from keyprojects.imports.domain import stage_rows
 from keyprojects.notices import decisions, objections, publication
 from keyprojects.notices.public_views import _RECEIPT_SALT
 from keyprojects.orgs import domain as orgs
+from keyprojects.orgs.imports import ORGANISATIONS
 from keyprojects.orgs.models import Authority
 from keyprojects.orgs.reference import load_authorities, load_departments, load_regions
 from keyprojects.review import domain as review
+from keyprojects.review.imports import REVIEWERS
 from keyprojects.scoring import defence
 from keyprojects.scoring import domain as scoring
 from keyprojects.scoring.models import ReviewRound
@@ -83,12 +88,14 @@ class World:
     report: object  # A's report, submitted (so 沛县 reads it)
     report_attachment: object
     import_batch: object
+    staged: dict  # app → a batch of its importer awaiting the office's confirmation
     token: object  # API token
     lockout: AccessAttempt
     invitation_token: str
     expert: object  # the assigned Expert
     experts: dict = dataclasses.field(default_factory=dict)
     media: object = None  # the module's media folder (set by the fixture)
+    list_export: object = None  # a background export of the audit trail, the office's
 
     def approval(self, application):
         return application.attachments.get(kind=AttachmentKind.APPROVAL).pk
@@ -229,6 +236,36 @@ def _tracking(done, office, owner):
     return round_, report, attachment, batch
 
 
+def _staged(office):
+    """A batch for each importer but tracking's (import_batch): one row, with errors, so
+    that a confirmation imports nothing."""
+    importers = {"review": REVIEWERS, "experts": POOL, "orgs": ORGANISATIONS}
+    return {
+        app: stage_rows(
+            importer,
+            [{"number": 2, "values": {c.name: "" for c in importer.columns}}],
+            by=office,
+            file_name=f"{app}.xlsx",
+        )
+        for app, importer in importers.items()
+    }
+
+
+def _list_export(office):
+    """A finished background export (documents/exports.py), downloadable by the office."""
+    return ListExport.objects.create(
+        listing="audit",
+        title="审计日志",
+        requested_by=office,
+        rows=1,
+        done=1,
+        state=ListExport.State.READY,
+        file=ContentFile(b"PK export", name="export.xlsx"),
+        finished_at=now(),
+        expires_at=now() + dt.timedelta(days=7),
+    )
+
+
 def build_world() -> World:
     load_regions()
     load_departments()
@@ -320,9 +357,11 @@ def build_world() -> World:
         report=report,
         report_attachment=report_attachment,
         import_batch=import_batch,
+        staged=_staged(office),
         token=token,
         lockout=lockout,
         invitation_token=invitation_token,
         expert=experts["expert_assigned"],
         experts=experts,
+        list_export=_list_export(office),
     )

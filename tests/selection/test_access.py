@@ -89,6 +89,7 @@ ROUTES = {
     ),
     "duplicates": Route(("GET",), _call),
     "run_similarity": Route(("POST",), _call),
+    "similarity_progress": Route(("GET",), _call),
     "pair": Route(
         ("GET", "POST"),
         lambda world: {"pk": world.pair.pk},

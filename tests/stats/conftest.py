@@ -57,12 +57,6 @@ WORLD_2021 = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Many accounts per test; the production hasher's slowness is not under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def office(regions):
     return make_office(username="office", is_staff=True)

@@ -66,6 +66,9 @@ ROUTES = {
     "import_template": Route(("GET",)),
     "import_report": Route(("GET",), lambda w: [w.batch.pk]),
     "import_confirm": Route(("POST",), lambda w: [w.batch.pk]),
+    # A batch not being imported: its progress sends back to its report.
+    "import_progress": Route(("GET",), lambda w: [w.batch.pk], allowed={"office": {"GET": 302}}),
+    "import_errors": Route(("GET",), lambda w: [w.batch.pk]),
     "round_new": Route(("GET", "POST"), allowed={"office": {"GET": 200, "POST": 400}}),
     "round": Route(("GET",), lambda w: [w.round.pk]),
     "round_export": Route(("GET",), lambda w: [w.round.pk]),

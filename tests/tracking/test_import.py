@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def errors_by_row(batch):
-    return {r["number"]: r["errors"] for r in batch.rows}
+    """What is wrong with each row (each error also names its column and how to fix it)."""
+    return {r["number"]: [e["message"] for e in r["errors"]] for r in batch.rows}
 
 
 def test_each_bad_row_says_what_is_wrong_and_good_rows_pass(office, regions):

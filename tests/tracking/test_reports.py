@@ -237,3 +237,13 @@ def test_an_owner_registering_after_the_round_opened_can_file(client, office, re
     report.refresh_from_db()
     assert report.state == "submitted"
     assert report.authority.name == "苏州市信息化主管部门"
+
+
+def test_a_photo_attached_to_a_report_is_stored_without_its_metadata(applicant, report):
+    from ..documents.pictures import assert_only_pixels, jpeg_with_gps
+
+    attachment = domain.add_attachment(report, jpeg_with_gps(), by=applicant)
+    with attachment.file.open("rb") as stored:
+        data = stored.read()
+    assert_only_pixels(data)
+    assert attachment.size == len(data)

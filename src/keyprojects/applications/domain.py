@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from keyprojects.audit.domain import record
 from keyprojects.calls.domain import ensure_window_open
 from keyprojects.core.clock import now
+from keyprojects.documents import images
 from keyprojects.documents.uploads import inspect_upload, safe_original_name
 from keyprojects.notifications.domain import notify
 from keyprojects.orgs.credit_code import validate_credit_code
 from keyprojects.orgs.models import User
-from keyprojects.orgs.routing import NoAuthority, route
+from keyprojects.orgs.routing import NoAuthority, Route, route
 
-from . import workflow
+from . import limits, workflow
 from .models import Application, Attachment, AttachmentKind, Partner, PartnerRole
 from .uploads_policy import ALLOWED_FILE_KINDS
 
@@ -29,7 +30,9 @@ WARNING = "warning"
 
 @dataclasses.dataclass(frozen=True)
 class Problem:
-    field: str | None  # the form field the message belongs to; None for the whole form
+    # The form field the message belongs to, or "partners", "attachments", "organisation"
+    # for the partner rows, the uploads and the organisation's own standing in the call.
+    field: str | None
     message: str
     severity: str = ERROR
 
@@ -110,7 +113,10 @@ def submission_problems(application, partners=None, attachment_kinds=None) -> li
     for kind in call.required_attachment_kinds:
         if kind not in attachment_kinds:
             problems.append(
-                Problem(None, _("请上传附件：%(kind)s。") % {"kind": AttachmentKind(kind).label})
+                Problem(
+                    "attachments",
+                    _("请上传附件：%(kind)s。") % {"kind": AttachmentKind(kind).label},
+                )
             )
     for extra in call.form_extras:
         if extra.get("required") and application.extras.get(extra["key"]) in (None, ""):
@@ -213,7 +219,7 @@ def cooperation_problems(application, partners):
     for position, partner in enumerate(partners, start=1):
         problems += _partner_problems(position, partner)
     if not partners:
-        problems.append(Problem(None, _("合作建设项目请至少填写一家合作单位。")))
+        problems.append(Problem("partners", _("合作建设项目请至少填写一家合作单位。")))
     elif application.applicant_role:
         other = (
             PartnerRole.USER
@@ -221,7 +227,9 @@ def cooperation_problems(application, partners):
             else PartnerRole.DEVELOPER
         )
         if not any(p.role == other for p in partners):
-            problems.append(Problem(None, _("合作单位中应有%(role)s。") % {"role": other.label}))
+            problems.append(
+                Problem("partners", _("合作单位中应有%(role)s。") % {"role": other.label})
+            )
     return problems
 
 
@@ -229,14 +237,14 @@ def _partner_problems(position, partner):
     problems = []
     if not partner.role or not partner.name.strip():
         problems.append(
-            Problem(None, _("第%(n)d家合作单位请填写角色和单位名称。") % {"n": position})
+            Problem("partners", _("第%(n)d家合作单位请填写角色和单位名称。") % {"n": position})
         )
     try:
         validate_credit_code(partner.credit_code)
     except ValidationError as error:
         problems.append(
             Problem(
-                None,
+                "partners",
                 _("第%(n)d家合作单位：%(error)s") % {"n": position, "error": error.messages[0]},
             )
         )
@@ -329,6 +337,7 @@ def add_attachment(application, kind, uploaded, *, by, at=None):
     """Validate the upload by its content and store it under a random name."""
     ensure_editable(application, at)
     inspected = inspect_upload(uploaded, ALLOWED_FILE_KINDS[kind], settings.ATTACHMENT_MAX_BYTES)
+    content, inspected = images.stored_form(uploaded, inspected)  # pictures lose metadata
     attachment = Attachment(
         application=application,
         kind=kind,
@@ -340,7 +349,7 @@ def add_attachment(application, kind, uploaded, *, by, at=None):
         uploaded_by=by,
         uploaded_at=at or now(),
     )
-    attachment.file.save("upload", uploaded, save=False)
+    attachment.file.save("upload", content, save=False)
     with transaction.atomic():
         attachment.save()
         record(
@@ -393,40 +402,96 @@ def _plain(value):
     return str(value)
 
 
-def submit(application, *, by, at=None):
-    """Submit, enforcing the notice's rules and the per-applicant limit under a lock."""
+@dataclasses.dataclass(frozen=True)
+class SubmitFacts:
+    """What the submit rules read besides the application's own columns."""
 
-    def check(locked):
-        problems = blocking(submission_problems(locked))
-        if problems:
-            raise workflow.TransitionRefused(_("申报书还有未完成或不符合要求的内容。"), problems)
-        limit = locked.call.per_applicant_limit
-        counted = (
-            Application.objects.filter(
-                call=locked.call, organisation=locked.organisation, status__in=workflow.COUNTED
-            )
-            .exclude(pk=locked.pk)
-            .count()
+    partners: list
+    attachment_kinds: set
+    counted: int  # the organisation's other applications that count towards the limit
+    destination: Route | None  # who will review it; None when no authority is found
+
+
+def submit_facts(application, partners=None) -> SubmitFacts:
+    """Read the facts; `partners` may be passed when the caller already has them."""
+    try:
+        destination = route(application.organisation)
+    except NoAuthority:
+        destination = None
+    counted = (
+        Application.objects.filter(
+            call_id=application.call_id,
+            organisation_id=application.organisation_id,
+            status__in=workflow.COUNTED,
         )
-        if counted >= limit:
-            raise workflow.TransitionRefused(
+        .exclude(pk=application.pk)
+        .count()
+    )
+    return SubmitFacts(
+        partners=list(application.partners.all()) if partners is None else partners,
+        attachment_kinds=set(application.attachments.values_list("kind", flat=True)),
+        counted=counted,
+        destination=destination,
+    )
+
+
+def submit_problems(application, facts=None) -> list[Problem]:
+    """Every rule submit() enforces: the form's (submission_problems), the per-applicant
+    limit and the routing. submit() and the pre-check beside the form both call this one
+    function, so the pre-check cannot say "ready" while a submit would be refused."""
+    facts = facts or submit_facts(application)
+    problems = submission_problems(application, facts.partners, facts.attachment_kinds)
+    limit = application.call.per_applicant_limit
+    if facts.counted >= limit:
+        problems.append(
+            Problem(
+                "organisation",
                 _(
                     "本单位在本批次已提交 %(count)d 个项目，"
                     "达到每个申报单位不超过 %(limit)d 个的上限。"
                     "如需提交本项目，请先撤回已提交的项目。"
                 )
-                % {"count": counted, "limit": limit}
+                % {"count": facts.counted, "limit": limit},
             )
-        locked.applicant_snapshot = applicant_snapshot(locked.organisation)
-        try:
-            destination = route(locked.organisation)
-        except NoAuthority:
-            raise workflow.TransitionRefused(
-                _("未找到本单位所在地区的审核推荐部门，请联系技术支持。")
-            ) from None
-        locked.authority, locked.copy_authority = destination.authority, destination.copy_to
+        )
+    if facts.destination is None:
+        problems.append(
+            Problem(
+                "organisation",
+                _("未找到本单位所在地区的审核推荐部门，请联系技术支持。"),
+            )
+        )
+    return problems
 
-    submitted = workflow.perform(application, "submit", by=by, at=at, check=check)
+
+def submit(application, *, by, at=None):
+    """Submit, enforcing submit_problems() under the organisation's lock (the limit holds
+    when colleagues submit at once)."""
+
+    def check(locked):
+        facts = submit_facts(locked)
+        problems = blocking(submit_problems(locked, facts))
+        if len(problems) == 1:
+            raise workflow.TransitionRefused(problems[0].message, problems)
+        if problems:
+            raise workflow.TransitionRefused(
+                _("申报书还有 %(n)d 处未完成或不符合要求的内容，请按提示修改。")
+                % {"n": len(problems)},
+                problems,
+            )
+        limits.take_slot(locked)
+        locked.applicant_snapshot = applicant_snapshot(locked.organisation)
+        locked.authority = facts.destination.authority
+        locked.copy_authority = facts.destination.copy_to
+
+    try:
+        submitted = workflow.perform(application, "submit", by=by, at=at, check=check)
+    except IntegrityError:
+        # Another submit of the organisation took the same place under the limit first:
+        # the row lock in workflow.perform makes this rare, the constraint makes it harmless.
+        raise workflow.TransitionRefused(
+            _("本单位的另一个项目刚刚提交，请刷新页面后重试。")
+        ) from None
     if submitted.previous_status == workflow.Status.RETURNED:
         notify(
             User.objects.filter(authority=submitted.authority),

@@ -1,8 +1,10 @@
 import datetime as dt
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from . import precheck
 from .models import (
     Application,
     AttachmentKind,
@@ -12,65 +14,48 @@ from .models import (
     Technology,
 )
 
-FORM_SECTIONS = [
-    (
-        _("一、项目基本情况"),
-        [
-            "name",
-            "category",
-            "summary",
-            "construction_content",
-            "innovation",
-            "technologies",
-            "technologies_other",
-            "core_technology",
-            "domestic_products",
-            "security_level",
-            "security_protection",
-            "in_it_plan",
-            "it_plan_name",
-            "approval_document_no",
-            "management_systems",
-        ],
-    ),
-    (
-        _("二、应用成效与推广前景"),
-        [
-            "problems_solved",
-            "users_served",
-            "economic_benefit",
-            "social_benefit",
-            "promotion_prospects",
-        ],
-    ),
-    (
-        _("三、投资与建设周期"),
-        [
-            "total_investment",
-            "civil_works_investment",
-            "funding_sources",
-            "investment_completed",
-            "start_month",
-            "planned_completion_month",
-        ],
-    ),
-    (_("四、项目联系人"), ["contact_name", "contact_phone", "contact_email"]),
-    (_("五、合作建设"), ["is_cooperative", "applicant_role", "ownership_statement"]),
-    (_("六、声明"), ["declares_whole_project", "declares_truthful"]),
-]
+# (title, field names) of the paper form's sections; precheck.FORM_SECTIONS is the source.
+FORM_SECTIONS = [(s.title, list(s.fields)) for s in precheck.FORM_SECTIONS]
 
+# Help beside the fields, in the words of the notice 苏信息化办〔2020〕4号; each cites the
+# part it comes from ("建设要求第N条" is part 二, item N). Amounts and dates that a call
+# configures are added per call by ApplicationForm._call_help().
 HELP = {
     "construction_content": _("建设目标、主要建设内容和建设规模。"),
     "innovation": _("在技术、模式、机制上的创新（通知建设要求第1、4条）。"),
+    # 二、4
+    "technologies": _(
+        "通知要求深化5G、人工智能、大数据等新一代信息技术在工程建设中的创新应用和深度融合"
+        "（建设要求第4条）。"
+    ),
     "core_technology": _("自主研发的关键核心技术及其自主可控情况（建设要求第5条）。"),
     "domestic_products": _("采用的国产智能化产品、软件、工具和装备。"),
+    # 二、5
+    "security_protection": _("具备相应的网络与信息安全防护能力（建设要求第5条）。"),
+    # 二、2
+    "in_it_plan": _("通知要求纳入本地或本系统信息化发展规划（建设要求第2条）。"),
+    "approval_document_no": _("严格履行工程审批程序（建设要求第2条）；批复文件请在右侧上传。"),
+    "management_systems": _("实行法人负责、招投标、监理等项目管理制度（建设要求第2条）。"),
     "problems_solved": _("依托信息化手段解决的企业、群众关注的难点、痛点问题（建设要求第3条）。"),
+    # 二、6
+    "promotion_prospects": _(
+        "具有广阔的市场推广前景、较为成熟的应用模式和推进保障机制，"
+        "能够形成本行业、本领域的优秀解决方案（建设要求第6条）。"
+    ),
     "total_investment": _("单位：万元，保留两位小数。"),
     "civil_works_investment": _("信息化投资 = 总投资 − 土建工程投资，须不低于本批次下限。"),
+    "investment_completed": _("单位：万元，保留两位小数；不能大于总投资。"),
     "start_month": _("建设期不早于本批次规定的最早开工月份。"),
     "planned_completion_month": _("实施周期原则上在2年左右。"),
+    # 一、(一)
+    "is_cooperative": _(
+        "对于合作建设的信息化工程项目，建设主体为开发单位和应用单位（通知一（一））。"
+    ),
+    "applicant_role": _("本单位是开发单位还是应用单位；另一方填写在下方“合作单位”中。"),
     "ownership_statement": _("合作建设的项目应明确项目权属或工作分工。"),
     "declares_whole_project": _("项目分期建设的，以整体项目申报；不接受续期建设项目申报。"),
+    # 四、(一)
+    "declares_truthful": _("各有关单位须做好申报项目符合性和真实性审查（通知四（一））。"),
 }
 
 
@@ -95,11 +80,19 @@ class MonthField(forms.DateField):
 
 
 YES_NO = [("", _("请选择")), ("true", _("是")), ("false", _("否"))]
+# What is wrong with an amount and how to write it (万元, two decimals).
+MONEY_ERRORS = {
+    "invalid": _("请填写数字，单位万元，例如 1200.50（不要写“万元”或逗号）。"),
+    "max_decimal_places": _("最多保留两位小数，例如 1200.50。"),
+    "max_digits": _("金额位数过多，请核对单位是否为万元。"),
+    "max_whole_digits": _("金额位数过多，请核对单位是否为万元。"),
+    "min_value": _("金额不能为负数。"),
+}
 
 
 class ApplicationForm(forms.ModelForm):
     """The 申报表. Nothing is required here: a draft may be incomplete; the notice's rules
-    are checked by domain.submission_problems() on submit."""
+    are checked by domain.submit_problems() on submit and in the pre-check."""
 
     technologies = forms.MultipleChoiceField(
         label=Application._meta.get_field("technologies").verbose_name,
@@ -143,7 +136,9 @@ class ApplicationForm(forms.ModelForm):
             ]
         }
 
-    def __init__(self, *args, call, **kwargs):
+    def __init__(self, *args, call, shown=True, **kwargs):
+        """`shown` is False where the form only parses (autosave): the help, which reads the
+        call's categories, is then left out."""
         super().__init__(*args, **kwargs)
         self.call = call
         self.fields["category"].queryset = call.categories.all()
@@ -160,6 +155,11 @@ class ApplicationForm(forms.ModelForm):
             self.fields[name].widget.attrs.update(
                 {"step": "0.01", "min": "0", "inputmode": "decimal"}
             )
+            self.fields[name].error_messages.update(MONEY_ERRORS)
+        for name in ["start_month", "planned_completion_month"]:
+            self.fields[name].error_messages["invalid"] = _("请按“年-月”填写，例如 2019-03。")
+        if shown:
+            self._call_help(call)
         self.extra_names = []
         for extra in call.form_extras:
             name = f"extra_{extra['key']}"
@@ -168,10 +168,30 @@ class ApplicationForm(forms.ModelForm):
             if self.instance and extra["key"] in self.instance.extras:
                 self.initial[name] = self.instance.extras[extra["key"]]
 
+    def _call_help(self, call):
+        """The notice's figures as this call configures them, after the general help."""
+        # 一、(二)
+        self.fields["category"].help_text = _category_help(call)
+        # 二、7
+        self.fields["total_investment"].help_text = _(
+            "%(general)s本批次要求项目投资规模在 %(minimum)s 万元以上（不包含土建工程）。"
+        ) % {"general": HELP["total_investment"], "minimum": call.min_informatisation_investment}
+        earliest = call.earliest_start
+        self.fields["start_month"].help_text = _(
+            "%(general)s本批次：建设期不早于 %(earliest)s。"
+        ) % {"general": HELP["start_month"], "earliest": date_format(earliest, "YEAR_MONTH_FORMAT")}
+        self.fields["planned_completion_month"].help_text = _(
+            "%(general)s本批次约 %(months)d 个月。"
+        ) % {"general": HELP["planned_completion_month"], "months": call.nominal_period_months}
+
     def sections(self):
-        sections = [(title, [self[name] for name in names]) for title, names in FORM_SECTIONS]
+        """(section key, title, bound fields) in the order of the paper form."""
+        sections = [
+            (s.key, s.title, [self[name] for name in s.fields]) for s in precheck.FORM_SECTIONS
+        ]
         if self.extra_names:
-            sections.insert(-1, (_("附加填报项"), [self[name] for name in self.extra_names]))
+            extras = precheck.EXTRAS
+            sections.insert(-1, (extras.key, extras.title, [self[n] for n in self.extra_names]))
         return sections
 
     def draft_values(self) -> dict:
@@ -186,6 +206,16 @@ class ApplicationForm(forms.ModelForm):
                     extras[name.removeprefix("extra_")] = self.cleaned_data[name]
             values["extras"] = extras
         return values
+
+
+def _category_help(call):
+    # The separators are interface text: "；" and "：" in Chinese, "; " and ": " in English.
+    described = str(_("；")).join(
+        f"{c.name}{_('：')}{c.description.rstrip('。')}" for c in call.categories.all()
+    )
+    if not described:
+        return ""
+    return str(_("通知规定的工程类别。%(categories)s。") % {"categories": described})
 
 
 def _extra_field(extra):
@@ -225,8 +255,29 @@ def partner_rows(formset):
 
 
 class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("附件类型"), choices=AttachmentKind.choices)
-    file = forms.FileField(label=_("文件"))
+    kind = forms.ChoiceField(
+        label=_("附件类型"),
+        choices=AttachmentKind.choices,
+        error_messages={"required": _("请选择附件类型。")},
+    )
+    file = forms.FileField(
+        label=_("文件"),
+        error_messages={
+            "required": _("请选择要上传的文件。"),
+            "empty": _("所选文件是空的，请检查后重新选择。"),
+        },
+    )
+
+    def __init__(self, *args, call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if call is not None and call.required_attachment_kinds:
+            required = "、".join(
+                str(AttachmentKind(k).label) for k in call.required_attachment_kinds
+            )
+            # 三、(一): 在线填写申报表，并上传其他申报材料
+            self.fields["kind"].help_text = _(
+                "申报单位在线填写申报表，并上传其他申报材料。本批次必须上传：%(required)s。"
+            ) % {"required": required}
 
 
 class WithdrawForm(forms.Form):

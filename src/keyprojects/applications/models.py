@@ -85,6 +85,10 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # Which of its organisation's places under the call's per-applicant limit it holds
+    # (1…limit) while it counts towards the limit; empty otherwise. Set by domain.submit,
+    # cleared by workflow.perform; the unique constraint lets no two hold one place.
+    limit_slot = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     # Set on submit from the applicant's seat (orgs.routing): who reviews it, who gets a copy.
     authority = models.ForeignKey(
         Authority,
@@ -169,6 +173,19 @@ class Application(models.Model):
         verbose_name_plural = _("申报项目")
         ordering = ["-updated_at"]
         indexes = [models.Index(fields=["call", "organisation", "status"])]
+        constraints = [
+            # The per-applicant limit in the database: each counted application holds its
+            # own numbered place, so two racing submits cannot both take the last one.
+            models.UniqueConstraint(
+                fields=["call", "organisation", "limit_slot"],
+                condition=models.Q(limit_slot__isnull=False),
+                name="one_application_per_limit_slot",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(limit_slot__isnull=True) | models.Q(limit_slot__gte=1),
+                name="limit_slot_from_one",
+            ),
+        ]
 
     def __str__(self):
         return self.name or str(_("（未命名项目）"))

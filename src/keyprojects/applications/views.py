@@ -12,13 +12,15 @@ from keyprojects.calls.domain import WindowClosed, time_left, window_state
 from keyprojects.calls.queries import open_and_upcoming_calls, published_calls
 from keyprojects.core.access import require
 from keyprojects.core.clock import now
+from keyprojects.documents import listings
 from keyprojects.documents.pdf import render_pdf
 from keyprojects.documents.responses import download_response, pdf_response
 
-from . import domain, workflow
+from . import domain, precheck, workflow
 from .forms import ApplicationForm, AttachmentForm, PartnerFormSet, WithdrawForm, partner_rows
+from .models import Application, Partner
 from .printing import application_context, history_rows
-from .queries import organisation_applications, visible_to
+from .queries import visible_to
 
 
 def get_application(request, pk, permission="applications.view_application"):
@@ -28,19 +30,27 @@ def get_application(request, pk, permission="applications.view_application"):
     return application
 
 
+HOME_PAGE_SIZE = 50
+
+
 @login_required
 @require_GET
 def applicant_home(request):
-    require(request, "applications.start_application")
+    listing = listings.get("applicant_home")
+    context = listing.context(request.user, request.GET)
+    query = listing.query(request.user, request.GET, context)
+    page = query.page(
+        listing.rows(request.user, query, context), HOME_PAGE_SIZE, request.GET.get("page")
+    )
     at = now()
     return render(
         request,
         "applications/home.html",
         {
-            "applications": [
-                (a, window_state(a.call, at), time_left(a.call, at))
-                for a in organisation_applications(request.user)
-            ],
+            **listing.page_context(query, context, page),
+            "page": page,
+            "filters": query.form,
+            "applications": [(a, window_state(a.call, at), time_left(a.call, at)) for a in page],
             "open_calls": [
                 (c, time_left(c, at))
                 for c in open_and_upcoming_calls(at)
@@ -67,7 +77,7 @@ def start(request, slug):
 @require_GET
 def detail(request, pk):
     application = get_application(request, pk)
-    problems = domain.submission_problems(application) if application.is_editable_status else []
+    report = precheck.report(application) if application.is_editable_status else None
     return render(
         request,
         "applications/detail.html",
@@ -76,7 +86,7 @@ def detail(request, pk):
             "state": window_state(application.call),
             "time_left": time_left(application.call),
             "events": history_rows(application, for_applicant=True),
-            "problems": problems,
+            "precheck": report,
             "withdraw_form": WithdrawForm(),
             "return_reason": _return_reason(application),
         },
@@ -91,9 +101,13 @@ def _return_reason(application):
     return event.reason if event else ""
 
 
-def _edit_forms(request, application):
-    data = request.POST if request.method == "POST" else None
-    form = ApplicationForm(data, instance=application, call=application.call)
+def _edit_forms(request, application, *, bound=True, shown=True):
+    """The form and the partner rows; bound to the POST unless `bound` is False. A formset
+    that is not `shown` (autosave) needs no saved rows: one query less per save."""
+    data = request.POST if request.method == "POST" and bound else None
+    form = ApplicationForm(data, instance=application, call=application.call, shown=shown)
+    if not shown:
+        return form, PartnerFormSet(data, prefix="partners")
     initial = [
         {
             "role": p.role,
@@ -149,28 +163,52 @@ def edit(request, pk):
             messages.error(request, str(error))
             return redirect("applications:detail", pk=pk)
         else:
-            if not form.errors and "submit" in request.POST:
+            if form.errors:
+                state["status"] = 400
+                _say_what_was_not_saved(request, "submit" in request.POST)
+            elif "submit" in request.POST:
                 refused = _submit(request, application)
                 if refused is None:
                     return redirect("applications:detail", pk=pk)
                 _show_at_fields(request, form, refused)
-            elif not form.errors:
+            else:
                 messages.success(request, _("已保存。"))
                 return redirect("applications:edit", pk=pk)
+    status = 409 if state["conflict"] else state.pop("status", 200)
+    return _edit_page(request, application, form, partners, state, status=status)
+
+
+def _edit_page(request, application, form, partners, state, attachment_form=None, status=200):
     application.refresh_from_db()
+    report = precheck.report(application)
     context = {
         **state,
         "application": application,
         "form": form,
         "partners": partners,
-        "problems": domain.submission_problems(application),
-        "attachment_form": AttachmentForm(),
+        "sections": [(report[key], title, fields) for key, title, fields in form.sections()],
+        "precheck": report,
+        "attachment_form": attachment_form or AttachmentForm(call=application.call),
         "attachments": application.attachments.all(),
         "time_left": time_left(application.call),
     }
-    return render(
-        request, "applications/edit.html", context, status=409 if state["conflict"] else 200
-    )
+    return render(request, "applications/edit.html", context, status=status)
+
+
+def _say_what_was_not_saved(request, submitting):
+    if submitting:
+        messages.error(
+            request,
+            _(
+                "申报书未提交：有内容格式不正确（见标红的字段下方的说明），"
+                "请改正后再点“提交申报”。其余内容已保存。"
+            ),
+        )
+    else:
+        messages.error(
+            request,
+            _("标红的内容格式不正确，未保存，请按字段下方的说明改正；其余内容已保存。"),
+        )
 
 
 def _submit(request, application):
@@ -192,7 +230,7 @@ def _show_at_fields(request, form, refused):
     for problem in refused.problems:
         if problem.field in form.fields:
             form.add_error(problem.field, problem.message)
-        else:
+        elif problem.message != refused.message:
             messages.error(request, problem.message)
 
 
@@ -201,15 +239,17 @@ def _show_at_fields(request, form, refused):
 def autosave(request, pk):
     """htmx: save the draft as the user types; answers with a status line."""
     application = get_application(request, pk, "applications.change_application")
-    form, partners = _edit_forms(request, application)
+    form, partners = _edit_forms(request, application, shown=False)
     context = {"application": application}
     status = 200
     try:
         context["version"] = _save(request, application, form, partners)
         context["saved_at"] = now()
-        context["field_errors"] = form.errors
-        application.refresh_from_db()
-        context["problems"] = domain.submission_problems(application)
+        context["field_errors"] = [
+            (form.fields[name].label if name in form.fields else "", errors)
+            for name, errors in form.errors.items()
+        ]
+        context["precheck"] = _precheck_after_save(pk, partners)
     except domain.DraftConflict as error:
         context["conflict"] = error.current
         status = 409
@@ -219,6 +259,18 @@ def autosave(request, pk):
     return render(request, "applications/_save_status.html", context, status=status)
 
 
+def _precheck_after_save(pk, partners):
+    """The pre-check of what was just saved, read in as few queries as the save allows:
+    one for the application with what the rules read through it, and the partner rows are
+    those just posted (the save stored exactly these)."""
+    application = Application.objects.select_related(
+        "call", "category", "organisation__seat__parent", "organisation__supervising_department"
+    ).get(pk=pk)
+    rows = [Partner(application=application, **row) for row in partner_rows(partners)]
+    facts = domain.submit_facts(application, partners=rows)
+    return precheck.report(application, domain.submit_problems(application, facts))
+
+
 @login_required
 @require_POST
 def submit(request, pk):
@@ -226,7 +278,8 @@ def submit(request, pk):
     refused = _submit(request, application)
     if refused is not None:
         for problem in refused.problems:
-            messages.error(request, problem.message)
+            if problem.message != refused.message:
+                messages.error(request, problem.message)
         return redirect("applications:edit", pk=pk)
     return redirect("applications:detail", pk=pk)
 
@@ -250,22 +303,30 @@ def withdraw(request, pk):
 @require_POST
 def upload_attachment(request, pk):
     application = get_application(request, pk, "applications.change_application")
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("applications:edit", pk=pk)
+    form = AttachmentForm(request.POST, request.FILES, call=application.call)
+    if form.is_valid():
+        try:
+            attachment = domain.add_attachment(
+                application, form.cleaned_data["kind"], form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        except (WindowClosed, domain.NotEditable) as error:
+            messages.error(request, str(error))
+            return redirect("applications:edit", pk=pk)
+        else:
+            messages.success(request, _("已上传：%(name)s") % {"name": attachment.original_name})
+            return redirect("applications:edit", pk=pk)
     try:
-        attachment = domain.add_attachment(
-            application, form.cleaned_data["kind"], form.cleaned_data["file"], by=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        domain.ensure_editable(application)
     except (WindowClosed, domain.NotEditable) as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, _("已上传：%(name)s") % {"name": attachment.original_name})
-    return redirect("applications:edit", pk=pk)
+        return redirect("applications:detail", pk=pk)
+    # The page again with the chosen type kept and the reason under the field.
+    messages.error(request, _("附件未上传，请按“附件”栏中的提示改正后重新选择文件上传。"))
+    fresh, partners = _edit_forms(request, application, bound=False)
+    state = {"version": application.version, "editor_token": uuid.uuid4().hex, "conflict": None}
+    return _edit_page(request, application, fresh, partners, state, form, status=400)
 
 
 def _attachment(request, pk, attachment_pk, permission):

@@ -208,6 +208,8 @@ def perform(application, name, *, by, at=None, reason="", check=None, extended_u
         from_state = locked.status
         locked.previous_status = from_state  # for callers that react to where it came from
         locked.status = transition.target
+        if transition.target not in COUNTED:
+            locked.limit_slot = None  # its place under the per-applicant limit is free again
         locked.version += 1
         if transition.target == Status.SUBMITTED:
             locked.submitted_at = at

@@ -1,14 +1,25 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.core.lists import ListFilter, Sort
+
 from .exports import ROLE_LABELS
 from .models import Event
 
 ALL = [("", _("全部"))]
 
 
-class EventFilter(forms.Form):
+class EventFilter(ListFilter):
     """The office's search of the audit trail; GET parameters, all optional."""
+
+    # Without a sort asked for: the newest first.
+    sorts = {
+        "at": Sort(_("时间"), ("at", "seq")),
+        "user": Sort(_("用户"), ("actor__username",)),
+        "action": Sort(_("动作"), ("action",)),
+        "target": Sort(_("对象"), ("target_type", "target_id")),
+        "outcome": Sort(_("结果"), ("outcome",)),
+    }
 
     date_from = forms.DateField(
         label=_("起始日期"),
@@ -75,11 +86,6 @@ class EventFilter(forms.Form):
 
     def filters(self) -> dict:
         """The filters given (valid form), as keyword arguments of queries.search."""
-        return {name: value for name, value in self.cleaned_data.items() if value}
-
-    def as_data(self) -> dict:
-        """The filters given, as JSON for the export's audit event."""
         return {
-            name: value.isoformat() if hasattr(value, "isoformat") else value
-            for name, value in self.filters().items()
+            name: value for name, value in self.cleaned_data.items() if value and name != "sort"
         }

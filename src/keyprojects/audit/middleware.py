@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from keyprojects.core.network import client_ip
 
 from . import chain
-from .context import current_ip
+from .context import current_ip, current_request
 from .domain import event
 from .models import Event
 
@@ -16,6 +16,7 @@ class AuditMiddleware:
 
     def __call__(self, request):
         token = current_ip.set(client_ip(request))
+        request_token = current_request.set(request)
         try:
             response = self.get_response(request)
             disposition = response.get("Content-Disposition", "")
@@ -34,6 +35,7 @@ class AuditMiddleware:
             return response
         finally:
             current_ip.reset(token)
+            current_request.reset(request_token)
 
     def process_exception(self, request, exception):
         if isinstance(exception, PermissionDenied):

@@ -6,5 +6,4 @@ app_name = "audit"
 urlpatterns = [
     path("", views.events, name="events"),
     path("verify/", views.verify, name="verify"),
-    path("export/", views.export, name="export"),
 ]

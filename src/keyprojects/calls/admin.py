@@ -1,5 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+
+from keyprojects.documents.uploads import check_viruses
 
 from .models import Call, CallMaterial, Category
 
@@ -9,8 +13,22 @@ class CategoryInline(admin.TabularInline):
     extra = 0
 
 
+class CallMaterialForm(forms.ModelForm):
+    class Meta:
+        model = CallMaterial
+        fields = ["title", "file", "filename", "order"]
+
+    def clean_file(self):
+        """The public downloads these: scanned like every upload (when a scanner is set)."""
+        uploaded = self.cleaned_data["file"]
+        if isinstance(uploaded, UploadedFile):
+            check_viruses(uploaded)
+        return uploaded
+
+
 class CallMaterialInline(admin.TabularInline):
     model = CallMaterial
+    form = CallMaterialForm
     extra = 0
 
 

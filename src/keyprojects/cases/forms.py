@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.core.lists import ListFilter, Sort, search_field
+
 from .domain import TEXT_FIELDS
 from .models import Case, Figure, Image
 from .queries import PROVINCIAL
@@ -129,3 +131,31 @@ class LibraryFilter(forms.Form):
             )
             for name in self.fields
         }
+
+
+class OfficeListFilter(ListFilter):
+    """The office's list of cases: GET parameters, all optional."""
+
+    q = search_field(_("案例标题、项目名称或申报单位"))
+    state = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部")), *Case.State.choices]
+    )
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
+    consent = forms.ChoiceField(
+        label=_("申报单位意见"),
+        required=False,
+        choices=[("", _("全部")), *Case.Consent.choices],
+    )
+
+    # Without a sort asked for: the most recently changed first.
+    sorts = {
+        "title": Sort(_("案例标题"), ("title",)),
+        "organisation": Sort(_("申报单位"), ("organisation__name",)),
+        "year": Sort(_("年度"), ("year",)),
+        "state": Sort(_("状态"), ("state",)),
+        "updated": Sort(_("最后修改"), ("updated_at",)),
+    }
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("全部")), *[(y, y) for y in years]]

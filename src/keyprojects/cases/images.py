@@ -1,16 +1,12 @@
-"""Pictures for the public: vetted by content (documents.uploads), then drawn again.
-
-An uploaded photo may carry the camera's GPS position, the owner's name, a thumbnail of
-what was cropped away, or bytes crafted for some decoder. Re-encoding with Pillow keeps
-only the pixels: the EXIF orientation is applied first (so the picture stays upright), then
-every chunk of metadata is left behind and the longer side is capped.
-"""
+"""Pictures for the public: vetted by content (documents.uploads), then drawn again
+(documents.images: only the pixels survive, upright), the longer side capped."""
 
 import io
-from dataclasses import dataclass
 
-from PIL import Image, ImageOps
+from PIL import Image
 
+from keyprojects.documents import images
+from keyprojects.documents.images import Redrawn
 from keyprojects.documents.uploads import MB, FileKind, inspect_upload
 
 ALLOWED = [FileKind.JPEG, FileKind.PNG]
@@ -19,32 +15,10 @@ MAX_SIDE = 2000  # pixels, enough for a printed A4 page at 240 dpi
 JPEG_QUALITY = 85
 
 
-@dataclass(frozen=True)
-class Redrawn:
-    data: bytes
-    kind: FileKind
-    width: int
-    height: int
-
-
 def redraw(uploaded) -> Redrawn:
     """Vet an upload (ValidationError if refused) and return its re-encoded pixels."""
     inspected = inspect_upload(uploaded, allowed=ALLOWED, max_bytes=MAX_UPLOAD_BYTES)
-    with Image.open(uploaded) as original:
-        picture = ImageOps.exif_transpose(original)
-    picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    if inspected.kind is FileKind.JPEG:
-        picture = picture.convert("RGB")
-        picture.info = {}
-        picture.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    else:
-        # Palette transparency lives in `info`, which is dropped: keep it as an alpha channel.
-        if picture.mode not in {"RGB", "RGBA", "L", "LA"}:
-            picture = picture.convert("RGBA")
-        picture.info = {}
-        picture.save(out, "PNG", optimize=True)
-    return Redrawn(out.getvalue(), inspected.kind, picture.width, picture.height)
+    return images.redraw(uploaded, inspected.kind, max_side=MAX_SIDE, quality=JPEG_QUALITY)
 
 
 def for_print(data: bytes, max_side: int = 1200) -> tuple[bytes, str]:

@@ -12,10 +12,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.applications.models import Application
 from keyprojects.calls.models import Category
+from keyprojects.core import progress
+from keyprojects.core.clock import china_time
 from keyprojects.orgs.models import Organisation, Region
 
 
@@ -233,3 +236,30 @@ class Collection(models.Model):
     @property
     def has_file(self):
         return bool(self.file)
+
+    @property
+    def job(self):
+        """Its rendering for the shared progress partial (core/progress.py), polled on the
+        office's case page after a case of the year is published or taken down."""
+        state = {self.State.READY: progress.DONE, self.State.FAILED: progress.FAILED}
+        done, links = "", ()
+        if self.state == self.State.READY:
+            done = _("共 %(n)d 个案例，生成于 %(at)s。") % {
+                "n": self.case_count,
+                "at": f"{china_time(self.rendered_at):%Y-%m-%d %H:%M}" if self.rendered_at else "",
+            }
+            if self.file:
+                links = ((_("下载汇编 PDF"), reverse("cases:collection", args=[self.year])),)
+        return progress.Job(
+            state=state.get(self.state, progress.PENDING),
+            title=_("%(year)d年典型案例汇编（PDF）") % {"year": self.year},
+            started_at=self.requested_at,
+            expected_seconds=90,  # "通常需要一两分钟" (collection_pending.html)
+            detail=done,
+            failed_text=_(
+                "汇编生成失败；再次发布或撤下本年度任一案例会重新生成，或联系系统管理员。"
+            ),
+            poll_url=reverse("cases:collection_progress", args=[self.year]),
+            links=links,
+            element_id="collection-progress",
+        )

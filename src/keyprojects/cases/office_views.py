@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,10 +14,11 @@ from keyprojects.applications.models import Application
 from keyprojects.applications.workflow import TransitionRefused
 from keyprojects.audit.domain import history
 from keyprojects.core.access import require
+from keyprojects.documents import listings
 
 from . import domain, queries, workflow
 from .forms import ActionForm, CaseTextForm, ChooseForm, FigureForm, ImageForm
-from .models import Case, Figure, Image
+from .models import Case, Collection, Figure, Image
 
 PER_PAGE = 30
 
@@ -40,17 +40,15 @@ def _refused(request, error):
 @login_required
 @require_GET
 def office_list(request):
-    require(request, "cases.manage_case")
-    state = request.GET.get("state", "")
-    state = state if state in Case.State.values else ""
-    page = Paginator(queries.office_list(state), PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "state": state,
-        "states": Case.State.choices,
-        "query": urlencode({"state": state}) if state else "",
-    }
-    return render(request, "cases/office_list.html", context)
+    listing = listings.get("case_office")
+    context = listing.context(request.user, request.GET)
+    query = listing.query(request.user, request.GET, context)
+    page = query.page(listing.rows(request.user, query, context), PER_PAGE, request.GET.get("page"))
+    return render(
+        request,
+        "cases/office_list.html",
+        {**listing.page_context(query, context, page), "page": page, "filters": query.form},
+    )
 
 
 @login_required
@@ -101,6 +99,8 @@ def _detail_context(request, case, **extra):
         "figure_form": extra.pop("figure_form", FigureForm()),
         "image_form": extra.pop("image_form", ImageForm()),
         "events": events,
+        # The year's collection PDF, re-made in the background when a case is published.
+        "collection": Collection.objects.filter(year=case.year).first(),
         **extra,
     }
 
@@ -253,6 +253,20 @@ def act(request, pk):
         raise Http404 from error
     except TransitionRefused as error:
         _refused(request, error)
-    else:
-        messages.success(request, SUCCESS[name])
+        # The page again with the typed reason kept in its box (the case as it is now).
+        case.refresh_from_db()
+        context = _detail_context(
+            request, case, typed_action=name, typed_reason=form.cleaned_data["reason"]
+        )
+        return render(request, "cases/office_case.html", context, status=400)
+    messages.success(request, SUCCESS[name])
     return redirect("cases:office_case", pk=case.pk)
+
+
+@login_required
+@require_GET
+def collection_progress(request, year):
+    """The year's collection as it is being made; polled by the office's case page."""
+    require(request, "cases.manage_case")
+    collection = get_object_or_404(Collection, year=year)
+    return render(request, "_progress.html", {"job": collection.job})

@@ -32,4 +32,9 @@ urlpatterns = [
     ),
     path("office/<uuid:pk>/consent/", office_views.request_consent, name="request_consent"),
     path("office/<uuid:pk>/act/", office_views.act, name="act"),
+    path(
+        "office/collection/<int:year>/progress/",
+        office_views.collection_progress,
+        name="collection_progress",
+    ),
 ]

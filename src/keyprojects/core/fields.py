@@ -11,7 +11,10 @@ Serialisation (dumpdata, `manage.py backup`) writes the ciphertext, so archives 
 plaintext; deserialisation decrypts it, and the save encrypts again under the current key.
 """
 
+import json
+
 from django.core import checks, exceptions
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Case, CharField, Value, When, signals
 
@@ -89,6 +92,37 @@ class EncryptedCharField(EncryptedMixin, models.CharField):
 
 class EncryptedEmailField(EncryptedMixin, models.EmailField):
     description = "E-mail address encrypted with SM4"
+
+
+class EncryptedJSONField(EncryptedMixin, models.TextField):
+    """A JSON document (dicts, lists, strings, numbers) encrypted with SM4 as a whole.
+
+    For documents frozen as they were shown (the summary table's content): nothing inside
+    is queried. Stored rows written before encryption (plain JSON text) are still read.
+    """
+
+    description = "JSON document encrypted with SM4"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        return json.loads(crypto.decrypt(value, column_of(self)))
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            try:
+                return json.loads(crypto.decrypt(value, column_of(self)))
+            except (crypto.DecryptionError, ValueError) as error:
+                raise exceptions.ValidationError(str(error), code="invalid") from error
+        return value
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return crypto.encrypt(self.plain_text(value), column_of(self))
+
+    def plain_text(self, value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
 
 
 class DigestField(models.CharField):
@@ -176,12 +210,14 @@ def write_plaintext(model, pks, fields) -> None:
     rows = list(model._base_manager.filter(pk__in=pks).only(*[f.attname for f in fields]))
     if not rows:
         return
+
+    def plain(field, row):
+        value = getattr(row, field.attname)
+        return field.plain_text(value) if hasattr(field, "plain_text") else value
+
     updates = {
         f.attname: Case(
-            *[
-                When(pk=row.pk, then=Value(getattr(row, f.attname), output_field=CharField()))
-                for row in rows
-            ],
+            *[When(pk=row.pk, then=Value(plain(f, row), output_field=CharField())) for row in rows],
             output_field=CharField(),
         )
         for f in fields

@@ -1,8 +1,9 @@
 """`/healthz`: can this app server do its work? For the load balancer and the monitoring.
 
-Checks the database, the cache, the file storage and that a task worker has shown signs of
-life recently. Answers 200 when all are well and 503 otherwise, with one word per check and
-no details (the endpoint is unauthenticated; the logs have the reasons).
+Checks the database, the cache, the file storage, that a task worker has shown signs of
+life recently and, when uploads are scanned, that ClamAV's daemon answers. Answers 200
+when all are well and 503 otherwise, with one word per check and no details (the endpoint
+is unauthenticated; the logs have the reasons).
 """
 
 import datetime as dt
@@ -16,6 +17,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from keyprojects.documents import antivirus
 
 from .clock import now
 from .models import WorkerHeartbeat
@@ -51,6 +54,11 @@ def check_storage() -> None:
         default_storage.delete(name)
 
 
+def check_antivirus() -> None:
+    """clamd answers PING (uploads are refused while it does not)."""
+    antivirus.ping()
+
+
 def check_worker() -> None:
     if not WorkerHeartbeat.objects.filter(beat_at__gte=now() - WORKER_SILENT_AFTER).exists():
         raise RuntimeError("no task worker has beaten recently")
@@ -61,12 +69,19 @@ CHECKS = {
     "cache": check_cache,
     "storage": check_storage,
     "worker": check_worker,
+    "antivirus": check_antivirus,  # only when uploads are scanned (KEYPROJECTS_CLAMD_SOCKET)
 }
+
+
+def active_checks() -> dict:
+    if antivirus.configured():
+        return CHECKS
+    return {name: check for name, check in CHECKS.items() if name != "antivirus"}
 
 
 def run_checks() -> dict[str, str]:
     results = {}
-    for name, check in CHECKS.items():
+    for name, check in active_checks().items():
         try:
             check()
             results[name] = "ok"

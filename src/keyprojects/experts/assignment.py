@@ -9,6 +9,7 @@ changes nothing and says why. Every run is kept (AssignmentRun) with its paramet
 summary, and every assignment added or removed is an audit event.
 """
 
+import itertools
 from collections import Counter
 
 from django.apps import apps
@@ -127,10 +128,12 @@ def _problem(plan, applications, experts, kept, conflicted, seed) -> solver.Prob
 
 def _apply(assignment_run, solution, replaced, *, by, at):
     Assignment.objects.filter(pk__in=[a.pk for a in replaced]).delete()
+    places = _free_places([application for application, _expert in solution.pairs])
     created = Assignment.objects.bulk_create(
         Assignment(
             expert_id=expert,
             application_id=application,
+            slot=next(places[application]),
             run=assignment_run,
             is_manual=False,
             assigned_by=by,
@@ -145,6 +148,20 @@ def _apply(assignment_run, solution, replaced, *, by, at):
     ]
     events += [_event(a, "assign", by, run=assignment_run) for a in created]
     record_many(events)
+
+
+def _free_places(application_ids) -> dict:
+    """{application id: iterator over its free places 1, 2, … (those kept are skipped)}."""
+    taken = {}
+    kept = Assignment.objects.filter(application_id__in=set(application_ids)).exclude(slot=None)
+    for application_id, slot in kept.values_list("application_id", "slot"):
+        taken.setdefault(str(application_id), set()).add(slot)
+
+    def free(application_id):
+        used = taken.get(str(application_id), set())
+        return (n for n in itertools.count(1) if n not in used)
+
+    return {application_id: free(application_id) for application_id in set(application_ids)}
 
 
 def _event(assignment, action, by, *, reason="", run=None):
@@ -246,6 +263,7 @@ def add_expert(application, expert, *, by, reason=""):
         assignment = Assignment.objects.create(
             expert=expert,
             application=application,
+            slot=_free_place(application, plan),
             is_manual=True,
             assigned_by=by,
             assigned_at=now(),
@@ -258,6 +276,27 @@ def add_expert(application, expert, *, by, reason=""):
             data={"expert": str(expert.pk), "application": str(application.pk), "manual": True},
         )
     return assignment
+
+
+def _free_place(application, plan) -> int:
+    """One of the application's k places; refused when all are filled. The database's
+    unique constraint on the place keeps k whatever the code around it."""
+    taken = set(
+        Assignment.objects.filter(application=application)
+        .exclude(slot=None)
+        .values_list("slot", flat=True)
+    )
+    count = Assignment.objects.filter(application=application).count()
+    free = set(range(1, plan.experts_per_application + 1)) - taken
+    if count >= plan.experts_per_application or not free:
+        raise AssignmentRefused(
+            _(
+                "该项目已分配 %(count)d 名评审专家，达到每个项目 %(k)d 名的设定。"
+                "如需更换，请先移除一名专家；如需增加，请先调整每个项目的评审专家数。"
+            )
+            % {"count": count, "k": plan.experts_per_application}
+        )
+    return min(free)
 
 
 def _check_addition(application, expert, plan):

@@ -1,18 +1,28 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.core.lists import ListFilter, Sort, search_field
+
 from .models import ReviewPlan
 
 
-class PoolImportForm(forms.Form):
-    file = forms.FileField(label=_("专家名单（.xlsx）"))
-    dry_run = forms.BooleanField(label=_("仅检查，不导入"), required=False, initial=True)
-
-
-class PoolFilter(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=64)
+class PoolFilter(ListFilter):
+    q = search_field(_("姓名、单位、信用代码、电话或邮箱"))
     category = forms.ChoiceField(label=_("评审领域"), required=False)
     city = forms.ChoiceField(label=_("所在设区市"), required=False)
+    active = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部")), ("yes", _("在库")), ("no", _("已出库"))],
+    )
+
+    # Without a sort asked for: experts in the pool first, by name.
+    sorts = {
+        "name": Sort(_("姓名"), ("name",)),
+        "organisation": Sort(_("工作单位"), ("organisation_name",)),
+        "city": Sort(_("所在设区市"), ("city_id",)),
+        "active": Sort(_("状态"), ("is_active", "name")),
+    }
 
     def __init__(self, *args, categories, cities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,8 +68,11 @@ class AddExpertForm(forms.Form):
     def __init__(self, *args, experts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expert"].choices = [("", _("请选择"))] + [
-            (str(e.pk), f"{e.name}（{e.organisation_name}，{e.city.name}，已分配 {e.load} 项）")
+            (str(e.pk), _("%(name)s（%(org)s，%(city)s，已分配 %(load)d 项）") % label)
             for e in experts
+            for label in [
+                {"name": e.name, "org": e.organisation_name, "city": e.city.name, "load": e.load}
+            ]
         ]
 
 

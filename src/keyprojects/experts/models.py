@@ -102,6 +102,9 @@ class Assignment(models.Model):
         AssignmentRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="assignments"
     )
     is_manual = models.BooleanField(_("人工调整"), default=False)
+    # Which of the application's k places (ReviewPlan.experts_per_application) it fills:
+    # set by assignment.py, unique per application, so no race puts k+1 experts on it.
+    slot = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -113,7 +116,16 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["expert", "application"], name="one_assignment_per_expert_and_application"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["application", "slot"],
+                condition=models.Q(slot__isnull=False),
+                name="one_assignment_per_application_slot",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(slot__isnull=True) | models.Q(slot__gte=1),
+                name="assignment_slot_from_one",
+            ),
         ]
 
     def __str__(self):

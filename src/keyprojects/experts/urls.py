@@ -1,6 +1,9 @@
 from django.urls import path
 
+from keyprojects.imports.routes import import_urls
+
 from . import expert_views, views
+from .imports import POOL
 
 app_name = "experts"
 urlpatterns = [
@@ -12,7 +15,8 @@ urlpatterns = [
     path("second-factor/verify/", expert_views.verify, name="verify"),
     # The provincial office.
     path("pool/", views.pool_list, name="pool"),
-    path("pool/import/", views.pool_import, name="import"),
+    # import, import_template, import_report, import_confirm, import_progress, import_errors
+    *import_urls(POOL, "pool/import/"),
     path("pool/<uuid:pk>/", views.expert_detail, name="expert"),
     path("pool/<uuid:pk>/conflicts/", views.office_declare, name="office_declare"),
     path(

@@ -1,6 +1,5 @@
 """The provincial office's pages: the pool, the review plan, the assignment and its edits."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -10,15 +9,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keyprojects.applications.models import Application
 from keyprojects.applications.workflow import Status
-from keyprojects.calls.models import Call, Category
+from keyprojects.calls.models import Call
 from keyprojects.core.access import require
-from keyprojects.documents.sheets import BadSheet
-from keyprojects.orgs.models import Region
+from keyprojects.documents import listings
 
-from . import assignment, domain, imports, second_factor
+from . import assignment, domain, second_factor
 from .access import has_authenticator, verified_required
 from .conflicts import conflict_map, with_facts
-from .forms import AddExpertForm, DeclarationForm, PlanForm, PoolFilter, PoolImportForm, ReasonForm
+from .forms import AddExpertForm, DeclarationForm, PlanForm, ReasonForm
+from .listings import category_names
 from .models import Assignment, ConflictDeclaration, Expert
 from .queries import assignment_overview, loads, pool
 
@@ -26,11 +25,7 @@ PAGE_SIZE = 50
 
 
 def _categories():
-    """(code, name) of every category any call has, each code once."""
-    names = {}
-    for code, name in Category.objects.order_by("order", "-call__year").values_list("code", "name"):
-        names.setdefault(code, name)
-    return list(names.items())
+    return category_names()
 
 
 def _label_categories(experts):
@@ -42,57 +37,23 @@ def _label_categories(experts):
 @verified_required
 @require_GET
 def pool_list(request):
-    require(request, "experts.view_pool")
-    cities = Region.objects.filter(kind=Region.Kind.CITY).order_by("code")
-    filters = PoolFilter(request.GET or None, categories=_categories(), cities=cities)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    experts = pool(
-        search=criteria.get("q", ""),
-        category=criteria.get("category", ""),
-        city=criteria.get("city", ""),
+    listing = listings.get("expert_pool")
+    context = listing.context(request.user, request.GET)
+    query = listing.query(request.user, request.GET, context)
+    page = query.page(
+        listing.rows(request.user, query, context), PAGE_SIZE, request.GET.get("page")
     )
-    page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
     _label_categories(page)
     return render(
         request,
         "experts/pool.html",
         {
-            "filters": filters,
+            **listing.page_context(query, context, page),
+            "filters": query.form,
             "page": page,
             "calls": Call.objects.order_by("-window_opens_at"),
-            "query": _without_page(request),
         },
     )
-
-
-def _without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-@verified_required
-@require_http_methods(["GET", "POST"])
-def pool_import(request):
-    require(request, "experts.import_pool")
-    form = PoolImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": imports.COLUMNS}
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows = imports.check(imports.read_rows(form.cleaned_data["file"]))
-        except BadSheet as error:
-            messages.error(request, str(error))
-        else:
-            context["rows"] = rows
-            context["rejected"] = [row for row in rows if row.errors]
-            if not form.cleaned_data["dry_run"]:
-                created = imports.import_experts(rows, by=request.user, site_url=settings.SITE_URL)
-                messages.success(
-                    request,
-                    _("已导入 %(n)d 名专家，并已发送设置密码的邮件。") % {"n": len(created)},
-                )
-                context["created"] = created
-    return render(request, "experts/import.html", context)
 
 
 def _expert(request, pk, permission="experts.view_expert"):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.applications.workflow import TRANSITIONS
+from keyprojects.core.lists import ListFilter, Sort, search_field
 
 from . import queries
 from .models import Objection, PublicNotice
@@ -179,3 +180,27 @@ class AnswerForm(forms.Form):
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ObjectionFilter(ListFilter):
+    """The objections of a notice on the office's page: GET parameters, all optional."""
+
+    q = search_field(_("回执号、提出人或项目名称"))
+    state = forms.ChoiceField(
+        label=_("办理状态"),
+        required=False,
+        choices=[("", _("全部")), *Objection.State.choices],
+    )
+    outcome = forms.ChoiceField(
+        label=_("处理结论"),
+        required=False,
+        choices=[("", _("全部")), *Objection.Outcome.choices],
+    )
+
+    # Without a sort asked for: in the order they were filed.
+    sorts = {
+        "receipt": Sort(_("回执号"), ("receipt",)),
+        "project": Sort(_("异议项目"), ("application__name",)),
+        "filed": Sort(_("提交时间"), ("filed_at",)),
+        "state": Sort(_("办理状态"), ("state",)),
+    }

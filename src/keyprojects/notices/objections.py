@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from keyprojects.applications.workflow import Status, TransitionRefused
 from keyprojects.audit.domain import record
 from keyprojects.core.clock import china_time, now
+from keyprojects.documents import images
 from keyprojects.documents.uploads import FileKind, inspect_upload, safe_original_name
 from keyprojects.notifications.domain import notify
 from keyprojects.orgs.models import OFFICE_GROUP
@@ -78,11 +79,12 @@ def file_objection(
     )
     if evidence is not None:
         inspected = inspect_upload(evidence, EVIDENCE_KINDS, evidence_max_bytes())
+        content, inspected = images.stored_form(evidence, inspected)  # pictures lose metadata
         objection.evidence_name = safe_original_name(evidence.name, "evidence")
         objection.content_type = inspected.content_type
         objection.extension = inspected.extension
         objection.sha256 = inspected.sha256
-        objection.evidence.save("evidence", evidence, save=False)
+        objection.evidence.save("evidence", content, save=False)
     with transaction.atomic():
         objection.save()
         record(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keyprojects.applications.workflow import TransitionRefused
 from keyprojects.calls.models import Call
 from keyprojects.core.access import require, uuids
+from keyprojects.documents import listings
 from keyprojects.documents.responses import pdf_response
 
 from . import decisions, exports, publication, queries
@@ -19,6 +20,8 @@ from .forms import DecisionForm, NoticeForm, VersionForm
 from .models import PublicNotice
 from .ranking import rank_key, ranking_for
 from .workdays import working_days_between
+
+OBJECTIONS_PAGE_SIZE = 50
 
 
 def _call(request, slug, permission="notices.decide"):
@@ -170,16 +173,25 @@ def edit_notice(request, slug):
 def manage(request, pk):
     notice = _notice(request, pk)
     content = publication.list_content(notice.call)
+    listing = listings.get("notice_objections")
+    context = listing.context(request.user, {"notice": str(notice.pk)})
+    query = listing.query(request.user, request.GET, context)
+    page = query.page(
+        listing.rows(request.user, query, context), OBJECTIONS_PAGE_SIZE, request.GET.get("page")
+    )
     return render(
         request,
         "notices/manage.html",
         {
+            **listing.page_context(query, context, page),
+            "filters": query.form,
+            "page": page,
             "notice": notice,
             "call": notice.call,
             "groups": publication.grouped(publication.shown_list(notice)["rows"]),
             "count": len(content["rows"]),
             "working_days": working_days_between(notice.starts_on, notice.ends_on),
-            "objections": queries.objections_of(notice),
+            "objections": page,
             "problems": (
                 publication.finalisation_problems(notice)
                 if notice.state == PublicNotice.State.PUBLISHED

@@ -48,7 +48,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (_("单位"), {"fields": ["full_name", "phone", "organisation"]}),
-        (_("安全"), {"fields": ["must_change_password"]}),
+        (_("安全"), {"fields": ["must_change_password", "sso_subject"]}),
     ]
 
     def save_model(self, request, obj, form, change):

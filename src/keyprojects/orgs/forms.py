@@ -24,6 +24,11 @@ class OrganisationForm(forms.ModelForm):
         ]
         help_texts = {
             "credit_code": _("18位，见营业执照或登记证书。"),
+            # The notice, 一(一): who may be the construction subject (建设主体).
+            "kind": _(
+                "省内县级以上行政部门、企事业单位或社会团体可作为建设主体申报"
+                "（通知一（一））；省级单位和省属企业由主管省级部门审核推荐。"
+            ),
             "supervising_department": _("省级单位、省属企业填写其主管省级部门，由该部门审核推荐。"),
             "seat": _("单位注册地所在的县（市、区）；决定由哪一级主管部门审核推荐。"),
         }

@@ -132,6 +132,17 @@ class User(AbstractUser):
     # Set when someone else chose the password (the office in the admin): the user must
     # replace it before doing anything else (orgs/middleware.py).
     must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
+    # The province's identity provider's stable identifier (the ID token's `sub`) of this
+    # person, set the first time they sign in with it (orgs/sso_accounts.py) or entered by
+    # the administrator; unique, so one identity opens one account.
+    sso_subject = models.CharField(
+        _("统一身份认证标识"),
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("政务服务统一身份认证账号的唯一标识（sub），首次统一身份认证登录时自动关联。"),
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("所属单位"),

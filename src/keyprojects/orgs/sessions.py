@@ -44,7 +44,8 @@ def _start(sender, request, user, **kwargs):
 
 
 class SessionPolicyMiddleware:
-    EXEMPT = ("password_change", "password_change_done", "logout")
+    # set_language: the interface language can be chosen before the initial password is changed.
+    EXEMPT = ("password_change", "password_change_done", "logout", "set_language")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -15,11 +15,12 @@ from keyprojects.audit.domain import record
 from keyprojects.audit.models import Event
 from keyprojects.calls.domain import ensure_before_recommendation_deadline, format_deadline
 from keyprojects.core.clock import china_time, now
+from keyprojects.documents.images import stored_form
 from keyprojects.documents.uploads import FileKind, inspect_upload, safe_original_name
 from keyprojects.notifications.domain import notify
 
 from . import scans, tasks
-from .models import RecommendationBatch, StampedScan, SummaryTable
+from .models import Opinion, RecommendationBatch, StampedScan, SummaryTable
 
 DECISION_MESSAGES = {
     "recommend": _("您的申报项目“%(name)s”已获%(authority)s推荐。"),
@@ -69,6 +70,7 @@ def decide(application, action, *, by, reason="", at=None):
 
     def check(locked):
         ensure_batch_open(locked.call, locked.authority)
+        record_opinion(locked, action, by=by, reason=reason, at=at or now())
 
     batch = RecommendationBatch.objects.filter(
         call=application.call_id, authority=application.authority_id
@@ -89,6 +91,22 @@ def decide(application, action, *, by, reason="", at=None):
         url=reverse("applications:detail", args=[decided.pk]),
     )
     return decided
+
+
+def record_opinion(locked, action, *, by, reason, at) -> Opinion:
+    """The authority's one opinion on the application, replaced by a later decision.
+
+    Runs under the application's row lock (workflow.perform), so decisions on one
+    application queue; the unique constraint keeps it one row whatever happens around it.
+    """
+    opinion = Opinion.objects.filter(application=locked, authority=locked.authority).first()
+    if opinion is None:
+        opinion = Opinion(application=locked, authority=locked.authority, version=0)
+    opinion.decision, opinion.reason = action, reason.strip()
+    opinion.decided_by, opinion.decided_at = by, at
+    opinion.version += 1
+    opinion.save()
+    return opinion
 
 
 def batch_recommend(applications, *, by, at=None):
@@ -223,8 +241,9 @@ def accept_scan(batch, uploaded, *, typed_code="", by, at=None):
     inspected = inspect_upload(
         uploaded, {FileKind.PDF, FileKind.JPEG, FileKind.PNG}, settings.ATTACHMENT_MAX_BYTES
     )
-    images = scans.pages(uploaded.read(), inspected.kind)
-    uploaded.seek(0)
+    content, inspected = stored_form(uploaded, inspected)  # a photographed scan loses its EXIF
+    images = scans.pages(content.read(), inspected.kind)
+    content.seek(0)
     read = scans.codes_in(images)
     code = read[0] if read else scans.normalise_code(typed_code)
     if not code:
@@ -260,7 +279,7 @@ def accept_scan(batch, uploaded, *, typed_code="", by, at=None):
         uploaded_by=by,
         uploaded_at=at or now(),
     )
-    scan.file.save("scan", uploaded, save=False)
+    scan.file.save("scan", content, save=False)
     with transaction.atomic():
         scan.save()
         record(

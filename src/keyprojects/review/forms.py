@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.applications.listings import SEARCH_HELP
 from keyprojects.applications.workflow import TRANSITIONS, Status
+from keyprojects.core.lists import ListFilter, Sort, search_field
 
 
 class DecisionForm(forms.Form):
@@ -30,7 +32,8 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
-class QueueFilter(forms.Form):
+class QueueFilter(ListFilter):
+    q = search_field(SEARCH_HELP)
     category = forms.TypedChoiceField(label=_("类别"), required=False, coerce=int, empty_value=None)
     county = forms.ChoiceField(label=_("县（市、区）"), required=False)
     status = forms.ChoiceField(
@@ -41,6 +44,17 @@ class QueueFilter(forms.Form):
     )
     missing = forms.BooleanField(label=_("缺少必传附件"), required=False)
 
+    # Without a sort asked for, the queue reads by place, then in order of submission.
+    sorts = {
+        "name": Sort(_("项目名称"), ("name",)),
+        "organisation": Sort(_("申报单位"), ("organisation__name",)),
+        "seat": Sort(_("所在地区"), ("organisation__seat_id", "submitted_at")),
+        "category": Sort(_("类别"), ("category__order",)),
+        "investment": Sort(_("信息化投资"), ("informatisation",)),
+        "status": Sort(_("状态"), ("status",)),
+        "submitted": Sort(_("提交时间"), ("submitted_at",)),
+    }
+
     def __init__(self, *args, call, counties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("全部"))] + [
@@ -50,7 +64,14 @@ class QueueFilter(forms.Form):
 
 
 class ScanForm(forms.Form):
-    file = forms.FileField(label=_("盖章扫描件（PDF、JPG 或 PNG）"))
+    file = forms.FileField(
+        label=_("盖章扫描件（PDF、JPG 或 PNG）"),
+        # The notice, 三(一): the words of the stamp requirement.
+        help_text=_(
+            "对审核通过的项目，出具推荐意见并附申报系统自动生成的推荐项目汇总表"
+            "（加盖单位公章），扫描上传系统（通知三（一））。"
+        ),
+    )
     typed_code = forms.CharField(
         label=_("校验码（无法识别二维码时填写）"), required=False, max_length=32
     )
@@ -69,8 +90,3 @@ class ReopenForm(ReasonForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("推荐意见截止时间已过时必填：推荐单位在此之前修改并重新报送。"),
     )
-
-
-class ReviewerImportForm(forms.Form):
-    file = forms.FileField(label=_("审核员名单（.xlsx）"))
-    dry_run = forms.BooleanField(label=_("仅检查，不导入"), required=False, initial=True)

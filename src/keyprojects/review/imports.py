@@ -1,19 +1,16 @@
-"""Import reviewer accounts from an XLSX sheet, row by row, with a report of rejections.
+"""Import reviewer accounts from XLSX through the shared import flow (keyprojects.imports).
 
 Columns (first row is the header): 登录名, 姓名, 电子邮箱, 手机号码, 主管部门. Each new
 account gets an e-mail with a link to set its own password; no password travels in files.
 """
 
-import dataclasses
-
-from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.core.validators import validate_email
-from django.db import transaction
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from keyprojects.audit.domain import record
-from keyprojects.documents.sheets import read_sheet
+from keyprojects.audit.domain import event, record_many
+from keyprojects.imports.base import CREATED, Column, Importer, Written, register
+from keyprojects.imports.mail import send_all
 from keyprojects.orgs.domain import password_setting_link
 from keyprojects.orgs.models import Authority, User
 
@@ -21,77 +18,109 @@ COLUMNS = ["登录名", "姓名", "电子邮箱", "手机号码", "主管部门"
 MAX_ROWS = 2000
 
 
-@dataclasses.dataclass
-class Row:
-    number: int
-    values: dict
-    errors: list
+class ReviewerAccounts(Importer):
+    key = "review.reviewers"
+    permission = "review.import_reviewers"
+    url_name = "review:import_reviewers"
+    title = gettext_lazy("导入审核员账号")
+    file_label = gettext_lazy("审核员名单（.xlsx）")
+    sheet_title = gettext_lazy("审核员")
+    template_name = gettext_lazy("审核员账号导入模板.xlsx")
+    columns = [
+        Column("登录名", gettext_lazy("字母、数字或 @.+-_，不能与已有账号重复"), "px_zhang"),
+        Column("姓名", gettext_lazy("审核员姓名"), "张审核"),
+        Column("电子邮箱", gettext_lazy("接收设置密码的邮件"), "zhang@example.com"),
+        Column("手机号码", gettext_lazy("选填"), "13900000001", required=False),
+        Column(
+            "主管部门",
+            gettext_lazy("系统中的全称，如“徐州市沛县信息化主管部门”“省交通运输厅”"),
+            "徐州市沛县信息化主管部门",
+        ),
+    ]
+    preview_columns = ["登录名", "姓名", "电子邮箱", "主管部门"]
+    max_rows = MAX_ROWS
+    confirm_label = gettext_lazy("确认导入 %(n)d 个审核员账号")
+    done_message = gettext_lazy("已导入 %(n)d 个审核员账号，并已发送设置密码的邮件。")
+    clash_message = gettext_lazy("导入时发现登录名已被占用，未导入任何行，请重新上传检查。")
+    notes_template = "review/_import_notes.html"
 
+    def prepare(self, rows):
+        names = [row["values"].get("登录名", "") for row in rows]
+        return {
+            "authorities": {a.name: a.pk for a in Authority.objects.all()},
+            "taken": set(
+                User.objects.filter(username__in=names).values_list("username", flat=True)
+            ),
+            "seen": set(),
+        }
 
-def read_rows(uploaded) -> list[Row]:
-    return [Row(number, values, []) for number, values in read_sheet(uploaded, COLUMNS, MAX_ROWS)]
-
-
-def check(rows: list[Row]) -> list[Row]:
-    authorities = {a.name: a for a in Authority.objects.all()}
-    taken = set(
-        User.objects.filter(username__in=[r.values["登录名"] for r in rows]).values_list(
-            "username", flat=True
-        )
-    )
-    seen = set()
-    for row in rows:
-        v = row.values
-        for column in ["登录名", "姓名", "电子邮箱", "主管部门"]:
-            if not v[column]:
-                row.errors.append(_("“%(column)s”不能为空") % {"column": column})
-        if v["登录名"] in taken:
-            row.errors.append(_("登录名已存在"))
-        if v["登录名"] and v["登录名"] in seen:
-            row.errors.append(_("登录名在表中重复"))
-        seen.add(v["登录名"])
-        if v["电子邮箱"]:
-            try:
-                validate_email(v["电子邮箱"])
-            except ValidationError:
-                row.errors.append(_("电子邮箱格式不正确"))
-        if v["主管部门"] and v["主管部门"] not in authorities:
-            row.errors.append(
-                _("主管部门“%(name)s”不存在，请使用系统中的全称") % {"name": v["主管部门"]}
+    def check_row(self, row, problems, context):
+        values = row["values"]
+        problems.require(values, ["登录名", "姓名", "电子邮箱", "主管部门"])
+        username = values["登录名"]
+        if username in context["taken"]:
+            problems.add("登录名", _("登录名已存在"), _("请换一个登录名"))
+        if username and username in context["seen"]:
+            problems.add("登录名", _("登录名在表中重复"), _("请删除重复的行或换一个登录名"))
+        context["seen"].add(username)
+        if values["电子邮箱"]:
+            problems.email("电子邮箱", values["电子邮箱"])
+        authority = context["authorities"].get(values["主管部门"])
+        if values["主管部门"] and authority is None:
+            problems.add(
+                "主管部门",
+                _("主管部门“%(name)s”不存在，请使用系统中的全称") % {"name": values["主管部门"]},
+                _("如“徐州市沛县信息化主管部门”“省交通运输厅”"),
             )
-        row.authority = authorities.get(v["主管部门"])
-    return rows
+        return {"authority": authority}
 
-
-def import_reviewers(rows: list[Row], *, by, site_url) -> list[User]:
-    """Create an account for every row without errors and e-mail it a set-password link."""
-    created = []
-    with transaction.atomic():
+    def write(self, rows, *, batch, by):
+        """Create an account for every good row (each sets its password from its mail)."""
+        authorities = Authority.objects.in_bulk()
+        created = []
         for row in rows:
-            if row.errors:
+            if row["errors"]:
                 continue
-            v = row.values
+            v = row["values"]
             user = User(
                 username=v["登录名"],
                 full_name=v["姓名"],
                 email=v["电子邮箱"],
                 phone=v["手机号码"],
-                authority=row.authority,
+                authority=authorities[row["clean"]["authority"]],
             )
             user.set_unusable_password()
-            user.save()
-            record(user, "import_reviewer", actor=by, data={"authority": row.authority.name})
+            row["outcome"] = CREATED
             created.append(user)
-    for user in created:
-        link = password_setting_link(user, site_url)
-        send_mail(
-            _("智慧江苏重点工程申报平台审核员账号"),
-            _(
-                "您的审核员账号（%(username)s，%(authority)s）已开通。请打开以下链接设置密码：\n%(link)s"
-            )
-            % {"username": user.username, "authority": user.authority, "link": link},
-            None,
-            [user.email],
-            fail_silently=True,
+        User.objects.bulk_create(created, batch_size=500)
+        record_many(
+            [
+                event(
+                    "orgs.user",
+                    user.pk,
+                    "import_reviewer",
+                    actor=by,
+                    data={"authority": user.authority.name, "batch": str(batch.pk)},
+                )
+                for user in created
+            ]
         )
-    return created
+        return Written(created)
+
+    def after_import(self, written, *, batch, by, progress):
+        send_all(
+            [_invitation(user) for user in written.objects],
+            progress=progress,
+        )
+
+
+def _invitation(user):
+    link = password_setting_link(user, settings.SITE_URL)
+    subject = _("智慧江苏重点工程申报平台审核员账号")
+    body = _(
+        "您的审核员账号（%(username)s，%(authority)s）已开通。请打开以下链接设置密码：\n%(link)s"
+    ) % {"username": user.username, "authority": user.authority, "link": link}
+    return subject, body, user.email
+
+
+REVIEWERS = register(ReviewerAccounts())

@@ -1,6 +1,9 @@
 from django.urls import path
 
+from keyprojects.imports.routes import import_urls
+
 from . import views
+from .imports import REVIEWERS
 
 app_name = "review"
 urlpatterns = [
@@ -23,5 +26,6 @@ urlpatterns = [
     path("tables/<uuid:pk>/xlsx/", views.table_file, {"fmt": "xlsx"}, name="table_xlsx"),
     path("tables/<uuid:pk>/pdf/", views.table_file, {"fmt": "pdf"}, name="table_pdf"),
     path("scans/<uuid:pk>/", views.scan_file, name="scan"),
-    path("import-reviewers/", views.import_reviewer_accounts, name="import_reviewers"),
+    # import_reviewers, import_reviewers_template, _report, _confirm, _progress, _errors
+    *import_urls(REVIEWERS, "import-reviewers/"),
 ]

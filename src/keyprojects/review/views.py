@@ -1,27 +1,25 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from keyprojects.applications.printing import application_context, history_rows
 from keyprojects.applications.workflow import Status, TransitionRefused
 from keyprojects.calls.domain import RecommendationClosed
 from keyprojects.calls.queries import published_calls
 from keyprojects.core.access import require, uuids
+from keyprojects.documents import listings
 from keyprojects.documents.responses import download_response
-from keyprojects.documents.sheets import BadSheet
-from keyprojects.orgs.models import Authority, Region
+from keyprojects.orgs.models import Authority
 
-from . import domain, imports, tables
-from .forms import DecisionForm, QueueFilter, ReopenForm, ReviewerImportForm, ScanForm
+from . import domain, tables
+from .forms import DecisionForm, ReopenForm, ScanForm
 from .models import RecommendationBatch, StampedScan, SummaryTable
-from .queries import queue, status_counts, visible_to_reviewer
+from .queries import status_counts, visible_to_reviewer
 
 QUEUE_PAGE_SIZE = 50
 
@@ -47,21 +45,15 @@ def _application(request, pk):
 @login_required
 @require_GET
 def review_queue(request):
-    require(request, "review.view_queue")
-    call = _call(request, request.GET.get("call"))
-    authority = request.user.authority
-    counties = Region.objects.filter(
-        pk__in=visible_to_reviewer(request.user).filter(call=call).values("organisation__seat")
-    ).select_related("parent")
-    filters = QueueFilter(request.GET or None, call=call, counties=counties)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
+    listing = listings.get("review_queue")
+    context = listing.context(request.user, request.GET)
+    call, authority = context["call"], request.user.authority
+    query = listing.query(request.user, request.GET, context)
     # A city sees thousands of applications at province scale: 50 a page, filters kept.
-    page = Paginator(
-        queue(request.user, call, **{k: v for k, v in criteria.items() if v}), QUEUE_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = query.page(
+        listing.rows(request.user, query, context), QUEUE_PAGE_SIZE, request.GET.get("page")
+    )
     applications = list(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     batch = RecommendationBatch.objects.filter(call=call, authority=authority).first()
     locked = batch is not None and batch.is_submitted
     for application in applications:
@@ -77,10 +69,10 @@ def review_queue(request):
             "call": call,
             "calls": published_calls().order_by("-window_opens_at"),
             "authority": authority,
-            "filters": filters,
+            **listing.page_context(query, context, page),
+            "filters": query.form,
             "applications": applications,
             "page": page,
-            "query": query.urlencode(),
             "counts": [
                 (Status(status).label, n) for status, n in status_counts(request.user, call).items()
             ],
@@ -93,7 +85,10 @@ def review_queue(request):
 @login_required
 @require_GET
 def application_detail(request, pk):
-    application = _application(request, pk)
+    return _application_page(request, _application(request, pk), DecisionForm())
+
+
+def _application_page(request, application, form, status=200):
     can_decide = request.user.has_perm("review.decide", application)
     return render(
         request,
@@ -103,8 +98,9 @@ def application_detail(request, pk):
             "events": history_rows(application),
             "can_decide": can_decide,
             "copy_only": not can_decide,
-            "form": DecisionForm(),
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -114,22 +110,22 @@ def decide(request, pk):
     application = _application(request, pk)
     require(request, "review.decide", application)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("review:application", pk=pk)
-    try:
-        domain.decide(
-            application,
-            form.cleaned_data["action"],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    except REVIEW_ERRORS as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("已记录审核意见。"))
-    return redirect("review:application", pk=pk)
+    if form.is_valid():
+        try:
+            domain.decide(
+                application,
+                form.cleaned_data["action"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except REVIEW_ERRORS as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已记录审核意见。"))
+            return redirect("review:application", pk=pk)
+    # The page again, with the chosen opinion and the typed reason kept.
+    messages.error(request, _("审核意见未保存，请按提示修改后重新提交。"))
+    return _application_page(request, application, form, status=400)
 
 
 @login_required
@@ -268,24 +264,32 @@ def reopen_batch(request, pk):
     batch = get_object_or_404(RecommendationBatch, pk=pk)
     require(request, "review.reopen_batch", batch)
     form = ReopenForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect(_reopen_page(batch))
-    try:
-        domain.reopen(
-            batch,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            until=form.cleaned_data["until"],
-        )
-    except domain.SubmitRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("已退回 %(authority)s 重新报送。") % {"authority": batch.authority}
-        )
-    return redirect(_reopen_page(batch))
+    if form.is_valid():
+        try:
+            domain.reopen(
+                batch,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                until=form.cleaned_data["until"],
+            )
+        except domain.SubmitRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("已退回 %(authority)s 重新报送。") % {"authority": batch.authority}
+            )
+            return redirect(_reopen_page(batch))
+    table = batch.submitted_table or batch.tables.first()
+    if table is None:  # no table page to show the form on: say why where the office lands
+        for name, errors in form.errors.items():
+            for error in errors:
+                label = form.fields[name].label if name in form.fields else ""
+                text = _("%(label)s：%(error)s") % {"label": label, "error": error}
+                messages.error(request, text if label else error)
+        return redirect("home")
+    # The table page again, with the typed reason and date kept and the reason for refusal.
+    messages.error(request, _("未退回，请按提示修改后重新提交。"))
+    return _table_page(request, table, form, status=400)
 
 
 def _reopen_page(batch):
@@ -307,6 +311,11 @@ def _table(request, pk):
 def table_page(request, pk):
     """The on-line copy a table's QR code points to."""
     table = _table(request, pk)
+    form = ReopenForm() if request.user.has_perm("review.reopen_batch") else None
+    return _table_page(request, table, form)
+
+
+def _table_page(request, table, reopen_form, status=200):
     batch = table.batch
     return render(
         request,
@@ -317,8 +326,9 @@ def table_page(request, pk):
             "columns": domain.TABLE_COLUMNS,
             "is_current": table.code == domain.current_code(batch.call, batch.authority),
             "scans": table.scans.all(),
-            "reopen_form": ReopenForm() if request.user.has_perm("review.reopen_batch") else None,
+            "reopen_form": reopen_form,
         },
+        status=status,
     )
 
 
@@ -339,7 +349,7 @@ def table_file(request, pk, fmt):
         "xlsx": (table.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         "pdf": (table.pdf, "application/pdf"),
     }[fmt]
-    if not field:
+    if not field or table.state != SummaryTable.State.READY:
         raise Http404
     return download_response(field, f"{tables.title(table)}-{table.code}.{fmt}", content_type)
 
@@ -350,29 +360,3 @@ def scan_file(request, pk):
     scan = get_object_or_404(StampedScan.objects.select_related("table__batch__authority"), pk=pk)
     require(request, "review.view_batch", scan.table.batch)
     return download_response(scan.file, scan.original_name, scan.content_type)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_reviewer_accounts(request):
-    require(request, "review.import_reviewers")
-    form = ReviewerImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows = imports.check(imports.read_rows(form.cleaned_data["file"]))
-        except BadSheet as error:
-            messages.error(request, str(error))
-        else:
-            context["rows"] = rows
-            context["rejected"] = [row for row in rows if row.errors]
-            if not form.cleaned_data["dry_run"]:
-                created = imports.import_reviewers(
-                    rows, by=request.user, site_url=settings.SITE_URL
-                )
-                messages.success(
-                    request,
-                    _("已导入 %(n)d 个审核员账号，并已发送设置密码的邮件。") % {"n": len(created)},
-                )
-                context["created"] = created
-    return render(request, "review/import_reviewers.html", context)

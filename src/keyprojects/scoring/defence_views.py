@@ -13,6 +13,7 @@ from . import defence, domain
 from .aggregation import round_results
 from .forms import FinalListForm, PanelForm, ScoreForm, SlotForm
 from .models import DefencePanel, DefenceSlot, ReviewRound
+from .office_views import round_response
 
 Kind = ReviewRound.Kind
 
@@ -59,17 +60,17 @@ def shortlist(request, pk):
 def panel_create(request, pk):
     round_ = _round(request, pk, Kind.DEFENCE)
     form = PanelForm(request.POST, call=round_.call)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("scoring:round", pk=pk)
-    try:
-        panel = defence.create_panel(round_, **form.cleaned_data, by=request.user)
-    except domain.ScoringRefused as error:
-        messages.error(request, error.message)
-        return redirect("scoring:round", pk=pk)
-    messages.success(request, _("已建立评审组，请为入围项目安排答辩时间。"))
-    return redirect("scoring:panel", pk=panel.pk)
+    if form.is_valid():
+        try:
+            panel = defence.create_panel(round_, **form.cleaned_data, by=request.user)
+        except domain.ScoringRefused as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已建立评审组，请为入围项目安排答辩时间。"))
+            return redirect("scoring:panel", pk=panel.pk)
+    # The round's page again, with what was typed and each reason at its field.
+    messages.error(request, _("评审组未建立，请按提示修改后重新提交。"))
+    return round_response(request, round_, panel_form=form, status=400)
 
 
 def _panel(request, pk):

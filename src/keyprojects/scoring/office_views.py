@@ -71,7 +71,11 @@ def call_rounds(request, slug):
 @login_required
 @require_GET
 def round_page(request, pk):
-    round_ = _round(request, pk)
+    return round_response(request, _round(request, pk))
+
+
+def round_response(request, round_, panel_form=None, status=200):
+    """The round's page; `panel_form` is a refused new-panel form to show again as typed."""
     applications, experts = queries.progress(round_)
     context = {
         "round": round_,
@@ -82,13 +86,13 @@ def round_page(request, pk):
         "reason_form": ReasonForm(),
         "deadline_form": DeadlineForm(initial={"deadline": round_.deadline}),
         "events": history(round_).order_by("-at")[:30],
-        "panel_form": PanelForm(call=round_.call),
+        "panel_form": panel_form or PanelForm(call=round_.call),
         "panels": round_.panels.select_related("category").prefetch_related("experts")
         if round_.kind == ReviewRound.Kind.DEFENCE
         else [],
         "shortlist": round_.entries.select_related("application__category"),
     }
-    return render(request, "scoring/round.html", context)
+    return render(request, "scoring/round.html", context, status=status)
 
 
 @login_required

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.applications.listings import SEARCH_HELP
 from keyprojects.core.clock import china_time
+from keyprojects.core.lists import ListFilter, Sort, search_field
 from keyprojects.orgs.models import Authority, Region
 
 from . import checklist
@@ -12,7 +14,8 @@ def _choices(pairs):
     return [("", _("全部")), *pairs]
 
 
-class OverviewFilter(forms.Form):
+class OverviewFilter(ListFilter):
+    q = search_field(SEARCH_HELP)
     category = forms.TypedChoiceField(label=_("类别"), required=False, coerce=int, empty_value=None)
     city = forms.ChoiceField(label=_("设区市"), required=False)
     authority = forms.TypedChoiceField(
@@ -25,6 +28,18 @@ class OverviewFilter(forms.Form):
             [("pending", _("待审查")), ("passed", _("已通过")), ("failed", _("未通过"))]
         ),
     )
+
+    # Without a sort asked for: by recommending authority, then in order of submission.
+    sorts = {
+        "name": Sort(_("项目名称"), ("name",)),
+        "organisation": Sort(_("申报单位"), ("organisation__name",)),
+        "seat": Sort(_("设区市"), ("organisation__seat_id",)),
+        "authority": Sort(_("推荐单位"), ("authority__kind", "authority__name", "submitted_at")),
+        "category": Sort(_("类别"), ("category__order",)),
+        "investment": Sort(_("信息化投资"), ("informatisation",)),
+        "state": Sort(_("审查状态"), ("status",)),
+        "submitted": Sort(_("提交时间"), ("submitted_at",)),
+    }
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)

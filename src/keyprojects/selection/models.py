@@ -3,10 +3,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.applications.models import Application
 from keyprojects.calls.models import Call
+from keyprojects.core import progress
 
 
 class FormalCheck(models.Model):
@@ -88,6 +90,28 @@ class SimilarityRun(models.Model):
 
     def __str__(self):
         return f"{self.call} · {self.get_state_display()}"
+
+    @property
+    def job(self):
+        """This run for the shared progress partial (core/progress.py), polled while it runs."""
+        page = reverse("selection:duplicates", args=[self.call.slug])
+        detail = ""
+        if self.state == self.State.DONE:
+            detail = _("比对 %(d)d 个文本（含往年重点工程），检出 %(p)d 对，用时 %(s).1f 秒。") % {
+                "d": self.documents,
+                "p": self.pairs,
+                "s": self.seconds or 0,
+            }
+        return progress.Job(
+            state=self.state,  # the same four names as core.progress
+            title=_("相似度计算"),
+            started_at=self.requested_at,
+            detail=detail,
+            failed_text=_("计算失败，请点“重新计算”；如仍失败请联系系统管理员。"),
+            poll_url=reverse("selection:similarity_progress", args=[self.call.slug]),
+            links=((_("刷新本页查看结果"), page),),
+            element_id="similarity-progress",
+        )
 
 
 class SimilarPair(models.Model):

@@ -63,12 +63,11 @@ def overview(call, *, category=None, city=None, authority=None, state=None):
     return rows.order_by("authority__kind", "authority__name", "submitted_at", "pk")
 
 
-def with_flags(call, rows) -> list:
-    """`rows` (one page) with what the list shows of each: missing attachments, open
-    duplicate pairs, continuation, the formal check; in the same order."""
-    ids = [row.pk for row in rows]
-    flagged = (
-        with_required_attachments(recommended(call).filter(pk__in=ids), call)
+def flagged(call, applications):
+    """`applications` (a queryset of the call's) with what the list shows of each: missing
+    attachments, open duplicate pairs, continuation, the formal check."""
+    return for_lists(
+        with_required_attachments(applications, call)
         .select_related(
             "organisation__seat__parent", "category", "authority", "formal_check__checked_by"
         )
@@ -81,8 +80,13 @@ def with_flags(call, rows) -> list:
             ),
         )
     )
-    flagged = for_lists(flagged).in_bulk()
-    return [flagged[pk] for pk in ids]
+
+
+def with_flags(call, rows) -> list:
+    """`rows` (one page) with their flags (`flagged`), in the same order."""
+    ids = [row.pk for row in rows]
+    found = flagged(call, recommended(call).filter(pk__in=ids)).in_bulk()
+    return [found[pk] for pk in ids]
 
 
 def counts(call) -> dict:

@@ -15,4 +15,9 @@ urlpatterns = [
     path("<slug:slug>/", views.overview, name="overview"),
     path("<slug:slug>/duplicates/", views.duplicates, name="duplicates"),
     path("<slug:slug>/duplicates/run/", views.run_similarity, name="run_similarity"),
+    path(
+        "<slug:slug>/duplicates/progress/",
+        views.similarity_progress,
+        name="similarity_progress",
+    ),
 ]

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,10 +19,11 @@ from keyprojects.audit.domain import history
 from keyprojects.calls.models import Call
 from keyprojects.core.access import require
 from keyprojects.core.clock import china_time
+from keyprojects.documents import listings
 from keyprojects.documents.responses import download_response
 
 from . import checklist, domain, indexing, queries, similarity
-from .forms import CheckForm, OverviewFilter, PairFilter, PairForm, check_initial
+from .forms import CheckForm, PairFilter, PairForm, check_initial
 from .models import FormalCheck, SimilarityRun, SimilarPair
 
 PAGE_SIZE = 50
@@ -58,12 +59,13 @@ def index(request):
 @login_required
 @require_GET
 def overview(request, slug):
-    call = _call(request, slug)
-    filters = OverviewFilter(request.GET or None, call=call)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
+    listing = listings.get("selection_overview")
+    context = listing.context(request.user, {"call": slug})
+    call = context["call"]
+    query = listing.query(request.user, request.GET, context)
     # The page is chosen on ids alone (and the call, which the related manager sets on
     # each row); only its rows are then loaded with their flags.
-    rows = queries.overview(call, **{k: v for k, v in criteria.items() if v}).only("pk", "call")
+    rows = listing.rows(request.user, query, context).only("pk", "call")
     page = _page(request, rows)
     page.object_list = queries.with_flags(call, page.object_list)
     counts = queries.counts(call)
@@ -74,9 +76,9 @@ def overview(request, slug):
         {
             "call": call,
             "calls": Call.objects.order_by("-window_opens_at"),
-            "filters": filters,
+            **listing.page_context(query, context, page),
+            "filters": query.form,
             "page": page,
-            "query": _query_without_page(request),
             "counts": counts,
             "not_sent": missing,
             "sent": sent,
@@ -219,7 +221,7 @@ def duplicates(request, slug):
             "filters": filters,
             "page": _page(request, pairs.order_by("-current", "-jaccard", "-name_jaccard", "pk")),
             "query": _query_without_page(request),
-            "run": SimilarityRun.objects.filter(call=call).first(),
+            "run": SimilarityRun.objects.filter(call=call).select_related("call").first(),
             "running": indexing.running(call),
         },
     )
@@ -235,8 +237,19 @@ def run_similarity(request, slug):
     except domain.CheckRefused as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("已开始计算相似度，完成后刷新本页即可看到结果。"))
+        messages.success(request, _("已开始计算相似度，本页显示进度，完成后可刷新查看结果。"))
     return redirect("selection:duplicates", slug=call.slug)
+
+
+@login_required
+@require_GET
+def similarity_progress(request, slug):
+    """The latest run's state, polled by the duplicates page while it runs (htmx)."""
+    call = _call(request, slug)
+    run = SimilarityRun.objects.filter(call=call).select_related("call").first()
+    if run is None:
+        return HttpResponse(_("尚未计算。"))
+    return render(request, "_progress.html", {"job": run.job})
 
 
 def _pair(request, pk):

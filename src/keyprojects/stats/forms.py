@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.calls.models import Call, Category
+from keyprojects.core.lists import ListFilter, Sort, search_field
 from keyprojects.orgs.models import Region
 
 from .queries import PROVINCIAL
@@ -48,13 +49,25 @@ class DashboardFilter(forms.Form):
         return {"call": self.cleaned_data["call"], "category": self.cleaned_data["category"]}
 
 
-class FundingFilter(DashboardFilter):
+class FundingFilter(DashboardFilter, ListFilter):
+    q = search_field(_("项目名称、申报单位或统一社会信用代码"))
     city = forms.ChoiceField(label=_("设区市"), required=False)
     marked = forms.ChoiceField(
         label=_("优先支持"),
         required=False,
         choices=_choices([("yes", _("已标记")), ("no", _("未标记"))]),
     )
+
+    # Without a sort asked for: the newest call first, by category, then by name.
+    sorts = {
+        "name": Sort(_("项目名称"), ("name",)),
+        "organisation": Sort(_("申报单位"), ("organisation__name",)),
+        "city": Sort(_("设区市"), ("city",)),
+        "category": Sort(_("类别"), ("category__order",)),
+        "year": Sort(_("年度批次"), ("call__year",)),
+        "total": Sort(_("总投资"), ("total_investment",)),
+        "amount": Sort(_("支持金额"), ("funding_priority__amount",)),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

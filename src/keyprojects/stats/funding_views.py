@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from keyprojects.applications.models import Application
 from keyprojects.audit.domain import history
 from keyprojects.core.access import require
+from keyprojects.documents import listings
 
 from . import domain, exports, queries
 from .forms import FundingFilter, FundingForm, UnmarkForm
@@ -38,15 +38,16 @@ def _criteria(request):
 @login_required
 @require_GET
 def funding_list(request):
-    require(request, "stats.view_funding")
-    filters, criteria, query = _criteria(request)
-    page = Paginator(queries.funding_candidates(**criteria), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    listing = listings.get("funding")
+    context = listing.context(request.user, request.GET)
+    query = listing.query(request.user, request.GET, context)
+    page = query.page(
+        listing.rows(request.user, query, context), PAGE_SIZE, request.GET.get("page")
     )
     return render(
         request,
         "stats/funding_list.html",
-        {"filters": filters, "page": page, "query": query},
+        {**listing.page_context(query, context, page), "filters": query.form, "page": page},
     )
 
 

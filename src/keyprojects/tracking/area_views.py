@@ -6,16 +6,16 @@ for it.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from keyprojects.core.access import require, uuids
+from keyprojects.core.access import require
+from keyprojects.documents import listings
 
-from . import domain, queries, workflow
+from . import domain, workflow
 from .forms import CommentForm
-from .models import AuthorityComment, ProgressReport, TrackingRound
+from .models import AuthorityComment, ProgressReport
 from .views import rebased, report_context
 
 PAGE_SIZE = 50
@@ -24,21 +24,19 @@ PAGE_SIZE = 50
 @login_required
 @require_GET
 def area_reports(request):
-    require(request, "tracking.view_area_reports")
-    rounds = TrackingRound.objects.filter(
-        reports__authority_id=request.user.authority_id
-    ).distinct()
-    wanted = uuids([request.GET.get("round", "")])
-    chosen = rounds.filter(pk__in=wanted).first() if wanted else None
-    reports = queries.area_reports(request.user, chosen)
+    listing = listings.get("tracking_area")
+    context = listing.context(request.user, request.GET)
+    query = listing.query(request.user, request.GET, context)
+    page = query.page(
+        listing.rows(request.user, query, context), PAGE_SIZE, request.GET.get("page")
+    )
     return render(
         request,
         "tracking/area_reports.html",
         {
-            "rounds": rounds,
-            "chosen": chosen,
-            "page": Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page")),
-            "query": f"round={chosen.pk}" if chosen else "",
+            **listing.page_context(query, context, page),
+            "filters": query.form,
+            "page": page,
             "authority": request.user.authority,
         },
     )

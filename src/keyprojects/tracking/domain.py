@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from keyprojects.applications.workflow import Status
 from keyprojects.audit.domain import event, record, record_many
 from keyprojects.core.clock import CHINA, now
+from keyprojects.documents import images
 from keyprojects.documents.uploads import FileKind, inspect_upload, safe_original_name
 from keyprojects.notices.queries import final_notice_for
 from keyprojects.notifications.domain import notify
@@ -269,6 +270,7 @@ def _ensure_editable(locked):
 def add_attachment(report, uploaded, *, by) -> ReportAttachment:
     """Vet the file by its content and keep it under a random name."""
     inspected = inspect_upload(uploaded, ATTACHMENT_KINDS, settings.ATTACHMENT_MAX_BYTES)
+    content, inspected = images.stored_form(uploaded, inspected)  # pictures lose metadata
     with transaction.atomic():
         locked = lock(report)
         _ensure_editable(locked)
@@ -284,7 +286,7 @@ def add_attachment(report, uploaded, *, by) -> ReportAttachment:
             uploaded_by=by,
             uploaded_at=now(),
         )
-        attachment.file.save("upload", uploaded, save=False)
+        attachment.file.save("upload", content, save=False)
         attachment.save()
         record(
             locked,

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.clock import CHINA, now
+from keyprojects.core.lists import ListFilter, Sort, search_field
 from keyprojects.orgs.models import Region
 
 from .models import Grade, ProgressReport, TrackedProject
@@ -22,13 +23,6 @@ def _cities():
     return [(r.code, r.name) for r in Region.objects.filter(kind=Region.Kind.CITY)] + [
         ("province", _("省级单位"))
     ]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("历史重点工程名单（.xlsx）"),
-        help_text=_("不超过 5 MB、5000 行；请使用本页提供的模板。"),
-    )
 
 
 class RoundForm(forms.Form):
@@ -62,7 +56,8 @@ class RoundForm(forms.Form):
         return due_on
 
 
-class RoundFilter(forms.Form):
+class RoundFilter(ListFilter):
+    q = search_field(_("项目名称或建设单位"))
     state = forms.ChoiceField(
         label=_("状态"), required=False, choices=_choices(ProgressReport.State.choices)
     )
@@ -73,12 +68,59 @@ class RoundFilter(forms.Form):
         choices=_choices([("overdue", _("逾期未报")), ("late", _("逾期提交"))]),
     )
 
+    # Without a sort asked for: by city, then by project name.
+    sorts = {
+        "name": Sort(_("项目名称"), ("project__name",)),
+        "applicant": Sort(_("建设单位"), ("project__applicant_name",)),
+        "city": Sort(_("设区市"), ("project__city_id", "project__name")),
+        "completed": Sort(_("累计完成投资"), ("investment_completed",)),
+        "state": Sort(_("状态"), ("state",)),
+        "submitted": Sort(_("提交时间"), ("submitted_at",)),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city"].choices = _choices(_cities())
 
 
-class ProjectFilter(forms.Form):
+class AreaFilter(ListFilter):
+    """The local authority's list of reports: the round, the state, a search."""
+
+    q = search_field(_("项目名称或建设单位"))
+    round = forms.ChoiceField(label=_("轮次"), required=False)
+    state = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=_choices(
+            [
+                (s, label)
+                for s, label in ProgressReport.State.choices
+                if s in {"submitted", "evaluated"}
+            ]
+        ),
+    )
+    comment = forms.ChoiceField(
+        label=_("属地意见"),
+        required=False,
+        choices=_choices([("yes", _("已填写")), ("no", _("待填写"))]),
+    )
+
+    # Without a sort asked for: the newest round first, then by state and project name.
+    sorts = {
+        "round": Sort(_("轮次"), ("round__opened_at",)),
+        "name": Sort(_("项目名称"), ("project__name",)),
+        "applicant": Sort(_("建设单位"), ("project__applicant_name",)),
+        "state": Sort(_("状态"), ("state",)),
+        "submitted": Sort(_("提交时间"), ("submitted_at",)),
+    }
+
+    def __init__(self, *args, rounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].choices = _choices([(str(r.pk), r.title) for r in rounds])
+
+
+class ProjectFilter(ListFilter):
+    q = search_field(_("项目名称、申报单位或统一社会信用代码"))
     source = forms.ChoiceField(
         label=_("来源"), required=False, choices=_choices(TrackedProject.Source.choices)
     )
@@ -89,6 +131,17 @@ class ProjectFilter(forms.Form):
         required=False,
         choices=_choices([("yes", _("已关联")), ("no", _("未注册"))]),
     )
+
+    # Without a sort asked for: the latest year first, then by name.
+    sorts = {
+        "year": Sort(_("年度"), ("year", "name")),
+        "name": Sort(_("项目名称"), ("name",)),
+        "applicant": Sort(_("申报单位"), ("applicant_name",)),
+        "category": Sort(_("类别"), ("category_name",)),
+        "city": Sort(_("设区市"), ("city_id",)),
+        "investment": Sort(_("信息化投资"), ("informatisation_investment",)),
+        "source": Sort(_("来源"), ("source",)),
+    }
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)

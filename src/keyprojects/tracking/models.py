@@ -2,7 +2,8 @@
 the reports with their attachments, the local authority's comment and the office's
 evaluation.
 
-States are written only by workflow.py (reports) and domain.py (rounds, imports).
+States are written only by workflow.py (reports) and domain.py (rounds); imports by the
+shared import flow (keyprojects.imports).
 """
 
 import datetime as dt
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyprojects.applications.models import Application
 from keyprojects.core.clock import china_midnight
+from keyprojects.imports.models import ImportBatch
 from keyprojects.orgs.credit_code import validate_credit_code
 from keyprojects.orgs.models import Authority, Organisation, Region
 
@@ -31,46 +33,24 @@ def _money(verbose_name, **kwargs):
     )
 
 
-class ProjectImport(models.Model):
-    """One uploaded XLSX of earlier key projects: its per-row report, then its import.
+PROJECT_IMPORTER = "tracking.projects"
 
-    The preview stores every row with what is wrong with it, so the confirmation imports
-    exactly what the office saw, and the report stays readable afterwards.
-    """
 
-    class State(models.TextChoices):
-        PREVIEWED = "previewed", _("待确认")
-        IMPORTED = "imported", _("已导入")
+class ProjectImports(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(importer=PROJECT_IMPORTER)
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    file_name = models.CharField(_("文件名"), max_length=200)
-    sha256 = models.CharField(max_length=64)
-    rows = models.JSONField(_("逐行检查结果"), default=list)
-    state = models.CharField(
-        _("状态"), max_length=16, choices=State.choices, default=State.PREVIEWED
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"))
-    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
-    imported_count = models.PositiveIntegerField(_("导入项目数"), default=0)
+
+class ProjectImport(ImportBatch):
+    """An uploaded XLSX of earlier key projects: a batch of the shared import flow
+    (keyprojects.imports), seen from here. The projects it brought in refer to it."""
+
+    objects = ProjectImports()
 
     class Meta:
+        proxy = True
         verbose_name = _("历史项目导入")
         verbose_name_plural = _("历史项目导入")
-        ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return self.file_name
-
-    @property
-    def good_rows(self):
-        return [row for row in self.rows if not row["errors"]]
-
-    @property
-    def bad_rows(self):
-        return [row for row in self.rows if row["errors"]]
 
 
 class TrackedProject(models.Model):

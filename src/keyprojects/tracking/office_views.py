@@ -3,8 +3,6 @@
 Office only: anonymous users are sent to log in, everybody else gets "not found".
 """
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,15 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from keyprojects.audit.domain import history
 from keyprojects.core.access import require
-from keyprojects.documents.sheets import BadSheet
+from keyprojects.documents import listings
+from keyprojects.imports.base import ImportRefused
 
-from . import domain, exports, imports, queries, workflow
+from . import domain, exports, queries, workflow
 from .forms import (
     EvaluationForm,
-    ImportForm,
-    ProjectFilter,
     ReturnForm,
-    RoundFilter,
     RoundForm,
     VersionForm,
 )
@@ -32,15 +28,11 @@ from .models import Evaluation, ProgressReport, ProjectImport, TrackedProject, T
 from .views import rebased, report_context
 
 PAGE_SIZE = 50
-REFUSED = (workflow.ReportRefused, imports.ImportRefused)
+REFUSED = (workflow.ReportRefused, ImportRefused)
 
 
 def _page(request, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request):
-    return urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -61,7 +53,7 @@ def index(request):
             "rounds": queries.rounds(),
             "tracked": TrackedProject.objects.count(),
             "unmatched": TrackedProject.objects.filter(organisation__isnull=True).count(),
-            "imports": ProjectImport.objects.select_related("uploaded_by")[:5],
+            "imports": ProjectImport.objects.select_related("uploaded_by").defer("rows")[:5],
         },
     )
 
@@ -69,19 +61,14 @@ def index(request):
 @login_required
 @require_GET
 def projects(request):
-    require(request, "tracking.manage")
-    years = TrackedProject.objects.order_by("-year").values_list("year", flat=True).distinct()
-    filters = ProjectFilter(request.GET or None, years=list(years))
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    rows = queries.tracked_projects(**{k: v for k, v in criteria.items() if v})
+    listing = listings.get("tracking_projects")
+    context = listing.context(request.user, request.GET)
+    query = listing.query(request.user, request.GET, context)
+    page = _page(request, listing.rows(request.user, query, context))
     return render(
         request,
         "tracking/projects.html",
-        {
-            "filters": filters,
-            "page": _page(request, rows),
-            "query": _query_without_page(request),
-        },
+        {**listing.page_context(query, context, page), "filters": query.form, "page": page},
     )
 
 
@@ -92,59 +79,6 @@ def sync_platform(request):
     added = domain.track_all_selected(by=request.user)
     messages.success(request, _("已纳入 %(n)d 个平台遴选的重点工程。") % {"n": added})
     return redirect("tracking:projects")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_upload(request):
-    require(request, "tracking.manage")
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = imports.preview(form.cleaned_data["file"], by=request.user)
-        except BadSheet as error:
-            form.add_error("file", str(error))
-        else:
-            return redirect("tracking:import_report", pk=batch.pk)
-    status = 400 if form.errors else 200
-    return render(
-        request,
-        "tracking/import.html",
-        {"form": form, "columns": [*imports.COLUMNS, imports.CONTENT]},
-        status=status,
-    )
-
-
-@login_required
-@require_GET
-def import_template(request):
-    require(request, "tracking.manage")
-    return _xlsx(imports.template_xlsx(), "历史重点工程导入模板.xlsx")
-
-
-def _import(request, pk):
-    require(request, "tracking.manage")
-    return get_object_or_404(ProjectImport.objects.select_related("uploaded_by"), pk=pk)
-
-
-@login_required
-@require_GET
-def import_report(request, pk):
-    batch = _import(request, pk)
-    return render(request, "tracking/import_report.html", {"batch": batch})
-
-
-@login_required
-@require_POST
-def import_confirm(request, pk):
-    batch = _import(request, pk)
-    try:
-        created = imports.confirm(batch, by=request.user)
-    except REFUSED as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("已导入 %(n)d 个项目。") % {"n": len(created)})
-    return redirect("tracking:import_report", pk=pk)
 
 
 # --- Rounds ---------------------------------------------------------------------------------
@@ -188,16 +122,18 @@ def _round(request, pk):
 @require_GET
 def round_page(request, pk):
     round_ = _round(request, pk)
-    filters = RoundFilter(request.GET or None)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
+    listing = listings.get("tracking_round")
+    context = listing.context(request.user, {"round": str(round_.pk)})
+    query = listing.query(request.user, request.GET, context)
+    page = _page(request, listing.rows(request.user, query, context))
     return render(
         request,
         "tracking/round.html",
         {
+            **listing.page_context(query, context, page),
             "round": round_,
-            "filters": filters,
-            "page": _page(request, queries.round_reports(round_, **criteria)),
-            "query": _query_without_page(request),
+            "filters": query.form,
+            "page": page,
             "counts": queries.round_counts(round_),
             "late": queries.round_reports(round_, late="overdue")[:100],
             "missing": domain.missing_projects(round_).count(),

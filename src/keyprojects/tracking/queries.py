@@ -2,6 +2,7 @@
 queries whatever its length, and the statistics dashboard reads completion from here."""
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.clock import now
 
@@ -71,7 +72,7 @@ def completion(round_) -> list[dict]:
     return [
         {
             "city_code": row["project__city_id"],
-            "city": row["project__city__name"] or "省级",
+            "city": row["project__city__name"] or str(_("省级")),
             "total": row["total"],
             "sent": row["sent"],
             "evaluated": row["evaluated"],

@@ -5,7 +5,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from keyprojects.orgs.models import Organisation
+from keyprojects.orgs.signals import organisations_created
 
+from . import domain
 from .models import TrackedProject
 
 
@@ -16,3 +18,9 @@ def match_registered_organisation(sender, instance, raw=False, **kwargs):
     TrackedProject.objects.filter(
         organisation__isnull=True, credit_code=instance.credit_code
     ).update(organisation=instance)
+
+
+@receiver(organisations_created, dispatch_uid="tracking-match-imported-organisations")
+def match_imported_organisations(sender, organisations, **kwargs):
+    """Organisations the office imported: one update for all of them."""
+    domain.match_organisations()

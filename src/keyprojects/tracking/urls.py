@@ -1,6 +1,9 @@
 from django.urls import path
 
+from keyprojects.imports.routes import import_urls
+
 from . import area_views, office_views, owner_views, views
+from .imports import PROJECTS
 
 app_name = "tracking"
 
@@ -9,10 +12,8 @@ urlpatterns = [
     path("", office_views.index, name="index"),
     path("projects/", office_views.projects, name="projects"),
     path("projects/sync/", office_views.sync_platform, name="sync_platform"),
-    path("import/", office_views.import_upload, name="import"),
-    path("import/template.xlsx", office_views.import_template, name="import_template"),
-    path("import/<uuid:pk>/", office_views.import_report, name="import_report"),
-    path("import/<uuid:pk>/confirm/", office_views.import_confirm, name="import_confirm"),
+    # import, import_template, import_report, import_confirm, import_progress, import_errors
+    *import_urls(PROJECTS, "import/"),
     path("rounds/new/", office_views.round_new, name="round_new"),
     path("rounds/<uuid:pk>/", office_views.round_page, name="round"),
     path("rounds/<uuid:pk>/export.xlsx", office_views.round_export, name="round_export"),

@@ -37,6 +37,32 @@
   document.addEventListener("DOMContentLoaded", start);
   document.addEventListener("DOMContentLoaded", toggleDependents);
   document.addEventListener("change", toggleDependents);
+  // Print buttons (data-print) on the notice, the summary table and the case pages: no inline
+  // handler under the Content-Security-Policy. The print stylesheet is in site.css.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+  // Actions that run inside the request for seconds (an expert assignment run, a batch of
+  // reminder e-mails): a form with data-busy says so while the server works, and its buttons
+  // are disabled after the submit is on its way (so the pressed button's value is sent).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-busy]") || event.defaultPrevented) return;
+    var note = form.querySelector(".busy-note");
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "busy-note small text-secondary ms-2";
+      note.setAttribute("role", "status");
+      form.appendChild(note);
+    }
+    note.textContent = form.dataset.busy;
+    form.setAttribute("aria-busy", "true");
+    setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) {
+        b.disabled = true;
+      });
+    }, 0);
+  });
   // Partner rows: "add a row" reveals the next hidden blank row of the formset.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-reveal-next]");

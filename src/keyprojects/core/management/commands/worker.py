@@ -2,9 +2,11 @@
 
 Takes every option `db_worker` takes. Several can run on several machines against
 PostgreSQL: a task is claimed under a row lock (SELECT … FOR UPDATE SKIP LOCKED) and run by
-exactly one of them.
+exactly one of them. When it starts and at every heartbeat, a worker puts back in the queue
+the tasks of workers that died while running them (core/task_recovery.py).
 """
 
+import logging
 import os
 import socket
 import threading
@@ -14,8 +16,10 @@ from django_tasks_db.management.commands.db_worker import Command as DatabaseWor
 
 from keyprojects.core.clock import now
 from keyprojects.core.models import WorkerHeartbeat
+from keyprojects.core.task_recovery import requeue_abandoned
 
 HEARTBEAT_SECONDS = 10
+logger = logging.getLogger(__name__)
 
 
 class Command(DatabaseWorkerCommand):
@@ -25,6 +29,7 @@ class Command(DatabaseWorkerCommand):
         worker_id = options["worker_id"]
         stop = threading.Event()
         beat(worker_id, started=True)
+        requeue_abandoned()
         thread = threading.Thread(
             target=_beat_until, args=(worker_id, stop), name="heartbeat", daemon=True
         )
@@ -53,5 +58,9 @@ def _beat_until(worker_id: str, stop: threading.Event) -> None:
         while not stop.wait(HEARTBEAT_SECONDS):
             close_old_connections()
             beat(worker_id)
+            try:
+                requeue_abandoned()
+            except Exception:  # the heartbeat must go on; the next beat tries again
+                logger.exception("requeueing abandoned tasks failed")
     finally:
         connection.close()
