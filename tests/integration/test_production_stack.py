@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 import requests
+from django.conf import global_settings
 from django.db import connection
 from django.urls import reverse
 from django_otp.oath import totp
@@ -53,6 +54,13 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def _production_password_hasher(settings):
+    """The server here runs in its own process on production's settings, so the accounts the
+    test makes must carry production's password hash, not the suite's fast one."""
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
 
 
 @pytest.fixture
