@@ -2,11 +2,11 @@
 applications shares: the search, the computed investment to sort by, common columns."""
 
 from django import forms
-from django.db.models import DecimalField, ExpressionWrapper, F, Q
+from django.db.models import DecimalField, ExpressionWrapper, F
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.calls.models import Call
-from keyprojects.core.lists import ListFilter, Sort, search_field
+from keyprojects.core.lists import ListFilter, Sort, containing, search_field
 from keyprojects.documents.listings import Listing, register
 from keyprojects.documents.xlsx import DATETIME, MONEY, NUMBER, Column
 
@@ -20,13 +20,8 @@ SEARCH_HELP = _("项目名称、申报单位或统一社会信用代码")
 
 def matching(applications, text: str):
     """Applications whose name or applicant (name, credit code) contains `text`."""
-    text = text.strip()
-    if not text:
-        return applications
-    return applications.filter(
-        Q(name__icontains=text)
-        | Q(organisation__name__icontains=text)
-        | Q(organisation__credit_code__icontains=text)
+    return containing(
+        applications, text, ("name", "organisation__name", "organisation__credit_code")
     )
 
 

@@ -1,8 +1,8 @@
 """The office's list of typical cases (典型案例管理): search, filters, sorts and export."""
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from keyprojects.core.lists import containing
 from keyprojects.documents.listings import Listing, register
 from keyprojects.documents.xlsx import DATETIME, NUMBER, Column, label_of
 
@@ -51,13 +51,9 @@ class CaseOfficeList(Listing):
             cases = cases.filter(year=criteria["year"])
         if criteria.get("consent"):
             cases = cases.filter(consent=criteria["consent"])
-        text = criteria.get("q", "").strip()
-        if text:
-            cases = cases.filter(
-                Q(title__icontains=text)
-                | Q(application__name__icontains=text)
-                | Q(organisation__name__icontains=text)
-            )
+        cases = containing(
+            cases, criteria.get("q", ""), ("title", "application__name", "organisation__name")
+        )
         return query.order(cases)
 
     def export_rows(self, user, query, context):

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,18 @@ class Sort:
 
     label: str
     fields: tuple[str, ...]
+
+
+def containing(rows, text: str, fields) -> QuerySet:
+    """`rows` where any of `fields` contains `text` (what a list's search box asks); all of
+    them when the text is blank."""
+    text = text.strip()
+    if not text:
+        return rows
+    match = Q()
+    for field in fields:
+        match |= Q(**{f"{field}__icontains": text})
+    return rows.filter(match)
 
 
 def search_field(placeholder=""):

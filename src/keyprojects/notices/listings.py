@@ -1,11 +1,11 @@
 """The objections (异议) to a notice, as the office works through them: search, filters,
 sorts and export (with the objectors' contact details, which the office alone reads)."""
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.access import uuids
+from keyprojects.core.lists import containing
 from keyprojects.documents.listings import Listing, register
 from keyprojects.documents.xlsx import DATETIME, Column, label_of, yes
 
@@ -54,13 +54,7 @@ class NoticeObjections(Listing):
             rows = rows.filter(state=criteria["state"])
         if criteria.get("outcome"):
             rows = rows.filter(outcome=criteria["outcome"])
-        text = criteria.get("q", "").strip()
-        if text:
-            rows = rows.filter(
-                Q(receipt__icontains=text)
-                | Q(name__icontains=text)
-                | Q(application__name__icontains=text)
-            )
+        rows = containing(rows, criteria.get("q", ""), ("receipt", "name", "application__name"))
         return query.order(rows)
 
     def url_kwargs(self, context):

@@ -1,11 +1,11 @@
 """The lists of tracking evaluation: the office's tracked projects and a round's reports, and
 the local authority's reports of its area (only those routed to it, page and export alike)."""
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.access import uuids
+from keyprojects.core.lists import containing
 from keyprojects.documents.listings import Listing, register
 from keyprojects.documents.xlsx import DATETIME, MONEY, NUMBER, Column, label_of, yes
 
@@ -15,13 +15,8 @@ from .models import Grade, ProgressReport, TrackedProject, TrackingRound
 
 
 def _search(rows, text, prefix=""):
-    text = text.strip()
-    if not text:
-        return rows
-    return rows.filter(
-        Q(**{f"{prefix}name__icontains": text})
-        | Q(**{f"{prefix}applicant_name__icontains": text})
-        | Q(**{f"{prefix}credit_code__icontains": text})
+    return containing(
+        rows, text, [f"{prefix}{f}" for f in ("name", "applicant_name", "credit_code")]
     )
 
 
