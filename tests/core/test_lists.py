@@ -82,3 +82,73 @@ def test_hidden_inputs_carry_the_sort_into_the_filter_form():
         '<input type="hidden" name="sort" value="name">'
         '<input type="hidden" name="call" value="2020">'
     )
+
+
+class Choices(forms.Form):
+    colour = forms.ChoiceField(
+        required=False, choices=[("", "全部"), ("red", "红 <b>"), ("blue", "蓝"), ("blue", "又蓝")]
+    )
+    size = forms.TypedChoiceField(required=True, coerce=int, choices=[(1, "小"), (2, "大")])
+    grouped = forms.ChoiceField(required=False, choices=[("色", [("r", "红")]), ("", "无")])
+
+
+def _django_select(bound_field, css):
+    return bound_field.as_widget(attrs={"class": css})
+
+
+def test_filter_selects_render_as_django_renders_them():
+    from django.test.html import parse_html
+
+    from keyprojects.core.templatetags.lists import filter_widget
+
+    for data in [{}, {"colour": "blue", "size": "2"}, {"colour": "nothing", "size": "x"}]:
+        form = Choices(data=data or None)
+        form.is_valid()
+        for name, css in [("colour", "form-select form-select-sm"), ("size", "")]:
+            bound = form[name]
+            css = "form-select form-select-sm" + (" is-invalid" if bound.errors else "")
+            ours = filter_widget(bound)
+            assert parse_html(ours) == parse_html(_django_select(bound, css)), (data, name)
+    assert "&lt;b&gt;" in filter_widget(Choices()["colour"])  # labels are escaped
+    chosen = filter_widget(Choices(data={"colour": "blue"})["colour"])
+    assert chosen.count(" selected") == 1  # the first of two equal values, as Django does
+    assert parse_html(filter_widget(Choices()["grouped"])) == parse_html(
+        _django_select(Choices()["grouped"], "form-select form-select-sm")
+    )
+
+
+def test_form_selects_render_as_django_renders_them():
+    from django.test.html import parse_html
+
+    from keyprojects.core.templatetags.ui import bs
+
+    form = Choices(data={"colour": "red"})
+    form.is_valid()
+    for name in ["colour", "size", "grouped"]:
+        css = "form-select" + (" is-invalid" if form[name].errors else "")
+        assert parse_html(bs(form[name])) == parse_html(_django_select(form[name], css)), name
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(max_length=10, widget=forms.TextInput(attrs={"placeholder": "如 <x>"}))
+    mail = forms.EmailField(required=False)
+    number = forms.DecimalField(required=False, max_digits=6, decimal_places=2)
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    day = forms.DateField(required=False)  # left to Django
+
+
+def test_inputs_and_text_areas_render_as_django_renders_them():
+    from django.test.html import parse_html
+
+    from keyprojects.core.templatetags.ui import bs
+
+    data = {"text": 'a"b<c>', "mail": "x", "number": "12.5", "hidden": "1", "notes": "一\n<二>"}
+    for form in [Inputs(), Inputs(data=data), Inputs(data={}), Inputs(initial={"number": 3})]:
+        form.is_valid()
+        for name in form.fields:
+            bound = form[name]
+            css = "form-control" + (" is-invalid" if bound.errors else "")
+            ours = bs(bound)
+            assert parse_html(ours) == parse_html(_django_select(bound, css)), (name, ours)
+    assert "&lt;二&gt;" in bs(Inputs(data=data)["notes"])

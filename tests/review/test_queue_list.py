@@ -113,3 +113,17 @@ def test_the_export_runs_as_many_queries_with_30_rows_as_with_3(client, call, of
     )
 
     assert len(exported) == 30
+
+
+def test_the_status_counts_follow_a_decision_at_once(client, call, nanjing):
+    from keyprojects.review import domain
+
+    city = reviewer("南京市信息化主管部门")
+    client.force_login(city)
+    before = dict(queue(client, call).context["counts"])
+    assert before[Status.SUBMITTED.label] == 4
+
+    domain.decide(nanjing[0], "recommend", by=city)
+
+    after = dict(queue(client, call).context["counts"])
+    assert after[Status.SUBMITTED.label] == 3 and after[Status.RECOMMENDED.label] == 1

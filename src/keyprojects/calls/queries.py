@@ -9,6 +9,15 @@ def published_calls():
     return Call.objects.filter(is_published=True).prefetch_related("categories")
 
 
+def call_choices():
+    """The published calls as a page's year switcher shows them, newest first."""
+    return (
+        Call.objects.filter(is_published=True)
+        .only("pk", "slug", "title", "window_opens_at")
+        .order_by("-window_opens_at")
+    )
+
+
 def open_and_upcoming_calls(at=None):
     at = at or now()
     return published_calls().filter(window_closes_at__gt=at).order_by("window_closes_at")

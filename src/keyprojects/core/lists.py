@@ -162,8 +162,18 @@ class ListQuery:
     def sort_querystring(self, key: str) -> str:
         return self.querystring(**{SORT: self.next_sort(key)})
 
-    def page(self, rows, size: int, number):
-        return Paginator(rows, size).get_page(number)
+    def page(self, rows, size: int, number, *, load=None):
+        """A page of `rows`. With `load`, the page is chosen on ids alone and `load(ids)` (a
+        queryset) gives its rows, in the page's order: what a row shows (joins, annotated
+        flags) is then computed for the page's rows only, not for every row the sort
+        passes over (thousands at province scale)."""
+        if load is None:
+            return Paginator(rows, size).get_page(number)
+        page = Paginator(rows.values_list("pk", flat=True), size).get_page(number)
+        ids = list(page.object_list)
+        found = load(ids).in_bulk(ids)
+        page.object_list = [found[pk] for pk in ids if pk in found]
+        return page
 
     # --- In words -------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from keyprojects.applications.listings import (
     with_informatisation,
 )
 from keyprojects.applications.workflow import Status
+from keyprojects.audit.queries import until_next_event
 from keyprojects.calls.queries import published_calls
 from keyprojects.documents.listings import Listing, register
 from keyprojects.documents.xlsx import DATETIME, Column, label_of, yes
@@ -59,7 +60,19 @@ class ReviewQueue(Listing):
 
     def form_kwargs(self, user, context):
         call = context["call"]
-        seats = visible_to_reviewer(user).filter(call=call).values("organisation__seat")
+        # The seats among the authority's applications (kept until the next recorded change:
+        # it reads every one of them).
+        seats = until_next_event(
+            f"review.seats:{user.authority_id}:{call.pk}",
+            lambda: sorted(
+                set(
+                    visible_to_reviewer(user)
+                    .filter(call=call)
+                    .values_list("organisation__seat", flat=True)
+                    .order_by()
+                )
+            ),
+        )
         counties = Region.objects.filter(pk__in=seats).select_related("parent")
         return {"call": call, "counties": counties}
 

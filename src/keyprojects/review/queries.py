@@ -3,6 +3,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Value
 from keyprojects.applications.models import Application, Attachment
 from keyprojects.applications.queries import for_lists
 from keyprojects.applications.workflow import REVIEWABLE
+from keyprojects.audit.queries import until_next_event
 
 
 def visible_to_reviewer(user):
@@ -24,10 +25,18 @@ def with_required_attachments(queryset, call):
     return queryset.annotate(missing_attachments=missing)
 
 
+def shown_in_queue(applications, call):
+    """`applications` with what the queue shows of each: missing attachments, the related
+    names, not the form's long texts."""
+    return for_lists(
+        with_required_attachments(applications, call).select_related(
+            "organisation__seat__parent", "category", "authority", "copy_authority"
+        )
+    )
+
+
 def queue(user, call, *, category=None, county=None, status=None, missing=None):
-    applications = with_required_attachments(
-        visible_to_reviewer(user).filter(call=call), call
-    ).select_related("organisation__seat__parent", "category", "authority", "copy_authority")
+    applications = shown_in_queue(visible_to_reviewer(user).filter(call=call), call)
     if category:
         applications = applications.filter(category_id=category)
     if county:
@@ -36,15 +45,21 @@ def queue(user, call, *, category=None, county=None, status=None, missing=None):
         applications = applications.filter(status=status)
     if missing:
         applications = applications.filter(missing_attachments=True)
-    return for_lists(applications).order_by("organisation__seat_id", "submitted_at")
+    return applications.order_by("organisation__seat_id", "submitted_at")
 
 
 def status_counts(user, call) -> dict:
-    rows = (
-        visible_to_reviewer(user)
-        .filter(call=call)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["status"]: row["n"] for row in rows}
+    """How many of the authority's applications of `call` are in each status (kept until
+    the next recorded change: it reads every one of them)."""
+
+    def count():
+        rows = (
+            visible_to_reviewer(user)
+            .filter(call=call)
+            .values("status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {row["status"]: row["n"] for row in rows}
+
+    return until_next_event(f"review.status_counts:{user.authority_id}:{call.pk}", count)

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from keyprojects.applications.models import Application
 from keyprojects.applications.printing import application_context, history_rows
 from keyprojects.applications.workflow import Status, TransitionRefused
 from keyprojects.calls.domain import RecommendationClosed
-from keyprojects.calls.queries import published_calls
+from keyprojects.calls.queries import call_choices, published_calls
 from keyprojects.core.access import require, uuids
 from keyprojects.documents import listings
 from keyprojects.documents.responses import download_response
@@ -19,7 +20,7 @@ from keyprojects.orgs.models import Authority
 from . import domain, tables
 from .forms import DecisionForm, ReopenForm, ScanForm
 from .models import RecommendationBatch, StampedScan, SummaryTable
-from .queries import status_counts, visible_to_reviewer
+from .queries import shown_in_queue, status_counts, visible_to_reviewer
 
 QUEUE_PAGE_SIZE = 50
 
@@ -50,8 +51,13 @@ def review_queue(request):
     call, authority = context["call"], request.user.authority
     query = listing.query(request.user, request.GET, context)
     # A city sees thousands of applications at province scale: 50 a page, filters kept.
+    # The page's rows are then loaded by id alone: the ids came from the authority's own
+    # queue, and with its filters again SQLite scans the whole queue for them.
     page = query.page(
-        listing.rows(request.user, query, context), QUEUE_PAGE_SIZE, request.GET.get("page")
+        listing.rows(request.user, query, context),
+        QUEUE_PAGE_SIZE,
+        request.GET.get("page"),
+        load=lambda ids: shown_in_queue(Application.objects.filter(pk__in=ids), call),
     )
     applications = list(page.object_list)
     batch = RecommendationBatch.objects.filter(call=call, authority=authority).first()
@@ -67,7 +73,7 @@ def review_queue(request):
         "review/queue.html",
         {
             "call": call,
-            "calls": published_calls().order_by("-window_opens_at"),
+            "calls": call_choices(),
             "authority": authority,
             **listing.page_context(query, context, page),
             "filters": query.form,

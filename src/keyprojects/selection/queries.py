@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from keyprojects.applications.models import Application
 from keyprojects.applications.queries import for_lists
 from keyprojects.applications.workflow import COUNTED, RECOMMENDED_ONWARDS, Status
+from keyprojects.audit.queries import until_next_event
 from keyprojects.calls.models import Category
 from keyprojects.core.clock import china_time
 from keyprojects.orgs.models import Authority, Region
@@ -50,7 +51,7 @@ def _pair_count():
 
 def overview(call, *, category=None, city=None, authority=None, state=None):
     """The office's list, filtered and ordered; plain rows, so paging it stays cheap at
-    province scale (the page's rows get their flags from `with_flags`)."""
+    province scale (the page's rows get their flags from `flagged`)."""
     rows = recommended(call)
     if category:
         rows = rows.filter(category_id=category)
@@ -82,29 +83,13 @@ def flagged(call, applications):
     )
 
 
-def with_flags(call, rows) -> list:
-    """`rows` (one page) with their flags (`flagged`), in the same order."""
-    ids = [row.pk for row in rows]
-    found = flagged(call, recommended(call).filter(pk__in=ids)).in_bulk()
-    return [found[pk] for pk in ids]
-
-
 def counts(call) -> dict:
     """How many recommended applications by category, by city, by authority, by state: one
-    pass over the call's applications grouped by ids, named from the small tables here."""
-    groups = (
-        recommended(call)
-        .order_by()
-        .values_list("status", "category_id", "organisation__seat_id", "authority_id")
-        .annotate(n=Count("pk"))
+    pass over the call's applications grouped by ids (kept until the next recorded change:
+    it reads every recommended application), named from the small tables here."""
+    states, categories, cities, authorities = until_next_event(
+        f"selection.counts:{call.pk}", lambda: _grouped_counts(call)
     )
-    states, categories, cities, authorities = {}, {}, {}, {}
-    city_of = dict(Region.objects.values_list("code", "parent_id"))
-    for status, category, seat, authority, n in groups:
-        states[status] = states.get(status, 0) + n
-        categories[category] = categories.get(category, 0) + n
-        cities[city_of.get(seat)] = cities.get(city_of.get(seat), 0) + n
-        authorities[authority] = authorities.get(authority, 0) + n
     category_rows = Category.objects.filter(pk__in=categories).order_by("order", "pk")
     city_names = dict(Region.objects.filter(pk__in=cities).values_list("code", "name"))
     authority_rows = Authority.objects.filter(pk__in=authorities).order_by("kind", "name")
@@ -143,6 +128,23 @@ def counts(call) -> dict:
     }
 
 
+def _grouped_counts(call) -> tuple:
+    groups = (
+        recommended(call)
+        .order_by()
+        .values_list("status", "category_id", "organisation__seat_id", "authority_id")
+        .annotate(n=Count("pk"))
+    )
+    states, categories, cities, authorities = {}, {}, {}, {}
+    city_of = dict(Region.objects.values_list("code", "parent_id"))
+    for status, category, seat, authority, n in groups:
+        states[status] = states.get(status, 0) + n
+        categories[category] = categories.get(category, 0) + n
+        cities[city_of.get(seat)] = cities.get(city_of.get(seat), 0) + n
+        authorities[authority] = authorities.get(authority, 0) + n
+    return states, categories, cities, authorities
+
+
 def authorities_expected(call):
     """Who should send a recommendation for the call: every city and county authority
     existing during the call, and every provincial department with applications routed
@@ -175,7 +177,14 @@ def sending_status(call, counted=None):
     recommended = {row["authority_id"]: row["n"] for row in counted["authority"]}
     batches = {b.authority_id: b for b in RecommendationBatch.objects.filter(call=call)}
     sent, missing = [], []
-    for authority in authorities_expected(call):
+    # Their ids are kept (the query reads every counted application; unpickling the
+    # authorities themselves took longer than loading them again).
+    ids = until_next_event(
+        f"selection.expected:{call.pk}",
+        lambda: list(authorities_expected(call).values_list("pk", flat=True)),
+    )
+    found = Authority.objects.in_bulk(ids)
+    for authority in (found[pk] for pk in ids if pk in found):
         authority.recommended = recommended.get(authority.pk, 0)
         batch = batches.get(authority.pk)
         (sent if batch is not None and batch.is_submitted else missing).append((authority, batch))

@@ -63,11 +63,14 @@ def overview(request, slug):
     context = listing.context(request.user, {"call": slug})
     call = context["call"]
     query = listing.query(request.user, request.GET, context)
-    # The page is chosen on ids alone (and the call, which the related manager sets on
-    # each row); only its rows are then loaded with their flags.
-    rows = listing.rows(request.user, query, context).only("pk", "call")
-    page = _page(request, rows)
-    page.object_list = queries.with_flags(call, page.object_list)
+    page = query.page(
+        listing.rows(request.user, query, context),
+        PAGE_SIZE,
+        request.GET.get("page"),
+        # by id alone: the ids are the call's recommended ones, and with those filters again
+        # SQLite scans every recommended application for them
+        load=lambda ids: queries.flagged(call, Application.objects.filter(pk__in=ids)),
+    )
     counts = queries.counts(call)
     missing, sent = queries.sending_status(call, counts)
     return render(
@@ -75,7 +78,9 @@ def overview(request, slug):
         "selection/overview.html",
         {
             "call": call,
-            "calls": Call.objects.order_by("-window_opens_at"),
+            "calls": Call.objects.only("pk", "slug", "title", "window_opens_at").order_by(
+                "-window_opens_at"
+            ),
             **listing.page_context(query, context, page),
             "filters": query.form,
             "page": page,

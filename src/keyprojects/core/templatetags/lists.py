@@ -4,6 +4,8 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from keyprojects.core.widgets import render_widget
+
 register = template.Library()
 
 
@@ -54,4 +56,4 @@ def filter_widget(bound_field):
         css = "form-control form-control-sm"
     if bound_field.errors:
         css += " is-invalid"
-    return bound_field.as_widget(attrs={"class": css})
+    return render_widget(bound_field, css)

@@ -2,6 +2,7 @@ from django import forms, template
 from django.utils.translation import gettext as _
 
 from keyprojects.calls.domain import format_deadline
+from keyprojects.core.widgets import render_widget
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def bs(bound_field):
         css = "form-control"
     if bound_field.errors:
         css += " is-invalid"
-    return bound_field.as_widget(attrs={"class": css} if css else {})
+    return render_widget(bound_field, css)
 
 
 @register.filter
