@@ -132,6 +132,10 @@ def child(args):
     _data.load_reference()
     data = _data.list_pages_data(size, selected=args.selected)
     counts = stage_counts(data["call"])
+    # What the task worker does when it starts (and hourly): SQLite's planner statistics.
+    from keyprojects.core.planner import gather_statistics
+
+    gather_statistics()
     connection.close()
     print(
         f"data: {size:,} applications ({counts}), built in {time.perf_counter() - started:.1f} s;"

@@ -133,17 +133,13 @@ else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            # Django's, plus `PRAGMA optimize` on closing (core/sqlite/base.py).
-            "ENGINE": "keyprojects.core.sqlite",
+            "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            # Tests run in memory, as on Django's own SQLite backend (pytest-django recognises
-            # that one by its name and would otherwise make a file of NAME for each worker).
-            "TEST": {"NAME": ":memory:"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

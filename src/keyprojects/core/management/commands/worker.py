@@ -10,10 +10,12 @@ import logging
 import os
 import socket
 import threading
+import time
 
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from keyprojects.core import planner
 from keyprojects.core.clock import now
 from keyprojects.core.models import WorkerHeartbeat
 from keyprojects.core.task_recovery import requeue_abandoned
@@ -30,6 +32,7 @@ class Command(DatabaseWorkerCommand):
         stop = threading.Event()
         beat(worker_id, started=True)
         requeue_abandoned()
+        planner.gather_statistics()
         thread = threading.Thread(
             target=_beat_until, args=(worker_id, stop), name="heartbeat", daemon=True
         )
@@ -54,10 +57,17 @@ def beat(worker_id: str, *, started: bool = False) -> None:
 
 def _beat_until(worker_id: str, stop: threading.Event) -> None:
     # Its own database connection (one per thread), closed when the worker stops.
+    analysed_at = time.monotonic()
     try:
         while not stop.wait(HEARTBEAT_SECONDS):
             close_old_connections()
             beat(worker_id)
+            if time.monotonic() - analysed_at >= planner.EVERY_SECONDS:
+                analysed_at = time.monotonic()
+                try:
+                    planner.gather_statistics()
+                except Exception:  # an optimisation: the next hour tries again
+                    logger.exception("gathering the query planner's statistics failed")
             try:
                 requeue_abandoned()
             except Exception:  # the heartbeat must go on; the next beat tries again
