@@ -20,7 +20,7 @@ def test_kept_while_nothing_is_recorded_and_recomputed_after_an_event(organisati
     compute = Counting()
     assert until_next_event("figure", compute) == {"n": 1}
     assert until_next_event("figure", compute) == {"n": 1}
-    assert until_next_event("other figure", compute) == {"n": 2}  # its own key
+    assert until_next_event("other-figure", compute) == {"n": 2}  # its own key
 
     record(organisation, "changed", actor=applicant)
 
