@@ -13,6 +13,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
+from .. import factories
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
 # (fixtures, assertions) are still synchronous, so Django's async guard must stand down.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -119,6 +121,15 @@ def page(browser, live_server, transactional_db):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def choose_approval(page, folder: Path) -> None:
+    """Pick a one-page 立项批复.pdf as the 立项批复文件 in the form's attachment box (the
+    caller presses 上传, by click or by tap)."""
+    approval = folder / "立项批复.pdf"
+    approval.write_bytes(factories.pdf_bytes())
+    page.select_option("#id_kind", label="立项批复文件")
+    page.set_input_files("#id_file", str(approval))
 
 
 def shot(page, name: str) -> Path:

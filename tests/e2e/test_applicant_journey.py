@@ -18,7 +18,7 @@ from keyprojects.calls.models import Call
 from keyprojects.core.clock import now
 
 from .. import factories
-from .conftest import SCREENSHOTS, shot
+from .conftest import SCREENSHOTS, choose_approval, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -175,10 +175,7 @@ def test_new_applicant_registers_fills_submits_and_prints(page, call, tmp_path, 
     step(page, "07-edit-reloaded")
 
     # 8. Upload the 立项批复文件.
-    approval = tmp_path / "立项批复.pdf"
-    approval.write_bytes(factories.pdf_bytes())
-    page.select_option("#id_kind", label="立项批复文件")
-    page.set_input_files("#id_file", str(approval))
+    choose_approval(page, tmp_path)
     page.get_by_role("button", name="上传", exact=True).click()
     expect(page.get_by_role("alert").filter(has_text="已上传：立项批复.pdf")).to_be_visible()
     attachment = page.locator("aside li", has_text="立项批复.pdf")

@@ -14,8 +14,7 @@ from playwright.sync_api import expect
 from keyprojects.applications.workflow import Status
 from keyprojects.scoring.models import Score
 
-from .. import factories
-from .conftest import shot
+from .conftest import choose_approval, shot
 from .demo_site import load_demo_site, log_in, log_in_expert, make_complete_draft
 
 pytestmark = pytest.mark.e2e
@@ -105,10 +104,7 @@ def test_applicant_fills_attaches_and_submits_on_a_phone(phone, tmp_path):
     check_fits_phone(phone, "applicant-form")
 
     # The attachments box, under the form on a phone.
-    approval = tmp_path / "立项批复.pdf"
-    approval.write_bytes(factories.pdf_bytes())
-    phone.select_option("#id_kind", label="立项批复文件")
-    phone.set_input_files("#id_file", str(approval))
+    choose_approval(phone, tmp_path)
     phone.get_by_role("button", name="上传").tap()
     expect(phone.get_by_role("link", name="立项批复.pdf")).to_be_visible()
     check_fits_phone(phone, "applicant-attachments")

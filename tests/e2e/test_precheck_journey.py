@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from keyprojects.applications.models import Application
 
 from .. import factories
-from .conftest import shot
+from .conftest import choose_approval, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -111,10 +111,7 @@ def test_the_precheck_guides_an_applicant_to_a_submit(page, call, applicant, tmp
     shot(page, "precheck-03-submit-refused")
 
     # 5. Upload the approval: the pre-check says the application may be submitted.
-    approval = tmp_path / "立项批复.pdf"
-    approval.write_bytes(factories.pdf_bytes())
-    page.select_option("#id_kind", label="立项批复文件")
-    page.set_input_files("#id_file", str(approval))
+    choose_approval(page, tmp_path)
     page.get_by_role("button", name="上传", exact=True).click()
     expect(page.get_by_role("alert").filter(has_text="已上传：立项批复.pdf")).to_be_visible()
     expect(mark(page, "attachments")).to_contain_text("已完成")

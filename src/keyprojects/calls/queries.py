@@ -9,13 +9,11 @@ def published_calls():
     return Call.objects.filter(is_published=True).prefetch_related("categories")
 
 
-def call_choices():
-    """The published calls as a page's year switcher shows them, newest first."""
-    return (
-        Call.objects.filter(is_published=True)
-        .only("pk", "slug", "title", "window_opens_at")
-        .order_by("-window_opens_at")
-    )
+def call_choices(calls=None):
+    """`calls` (by default the published ones) as a page's year switcher shows them, newest
+    first."""
+    calls = Call.objects.filter(is_published=True) if calls is None else calls
+    return calls.only("pk", "slug", "title", "window_opens_at").order_by("-window_opens_at")
 
 
 def open_and_upcoming_calls(at=None):

@@ -22,6 +22,7 @@ from keyprojects.imports.mail import send_all
 from keyprojects.orgs.credit_code import validate_credit_code
 from keyprojects.orgs.domain import password_setting_link
 from keyprojects.orgs.models import Region, User
+from keyprojects.orgs.queries import cities_by_name
 
 from .models import Expert
 
@@ -39,11 +40,6 @@ def category_lookup() -> dict:
         for key in {code, name, name.removesuffix("类")}:
             lookup[key.lower()] = code
     return lookup
-
-
-def city_lookup() -> dict:
-    cities = Region.objects.filter(kind=Region.Kind.CITY)
-    return {key: c.code for c in cities for key in {c.name, c.name.removesuffix("市")}}
 
 
 class ExpertPool(Importer):
@@ -86,7 +82,7 @@ class ExpertPool(Importer):
         in_pool = Expert.objects.filter(email_digest__in=digests).values_list("email", flat=True)
         return {
             "categories": category_lookup(),
-            "cities": city_lookup(),
+            "cities": {key: city.code for key, city in cities_by_name().items()},
             "in_pool": {e.lower() for e in in_pool},
             "taken": set(
                 User.objects.filter(username__in=emails).values_list("username", flat=True)

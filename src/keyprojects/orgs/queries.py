@@ -13,3 +13,10 @@ def current_county_level_regions():
         .select_related("parent")
         .order_by("code")
     )
+
+
+def cities_by_name() -> dict[str, Region]:
+    """Each prefecture-level city under its full and its short name (南京市 and 南京), as
+    people write them in spreadsheets."""
+    cities = Region.objects.filter(kind=Region.Kind.CITY)
+    return {key: city for city in cities for key in {city.name, city.name.removesuffix("市")}}

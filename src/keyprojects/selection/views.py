@@ -17,6 +17,7 @@ from keyprojects.applications.printing import application_context, history_rows
 from keyprojects.applications.workflow import COUNTED, TransitionRefused
 from keyprojects.audit.domain import history
 from keyprojects.calls.models import Call
+from keyprojects.calls.queries import call_choices
 from keyprojects.core.access import require
 from keyprojects.core.clock import china_time
 from keyprojects.documents import listings
@@ -78,9 +79,7 @@ def overview(request, slug):
         "selection/overview.html",
         {
             "call": call,
-            "calls": Call.objects.only("pk", "slug", "title", "window_opens_at").order_by(
-                "-window_opens_at"
-            ),
+            "calls": call_choices(Call.objects.all()),  # the office sees unpublished ones too
             **listing.page_context(query, context, page),
             "filters": query.form,
             "page": page,

@@ -31,6 +31,7 @@ from keyprojects.imports.base import (
 )
 from keyprojects.orgs.credit_code import normalise_credit_code, validate_credit_code
 from keyprojects.orgs.models import Region
+from keyprojects.orgs.queries import cities_by_name
 
 from . import domain
 from .models import TrackedProject
@@ -72,15 +73,6 @@ def _category(value: str, categories: list[str]) -> str | None:
         if value in {name, name.removesuffix("类")}:
             return name
     return None
-
-
-def _cities() -> dict[str, Region]:
-    """Each city under its full and its short name (南京市 and 南京)."""
-    cities = {}
-    for region in Region.objects.filter(kind=Region.Kind.CITY):
-        cities[region.name] = region
-        cities[region.name.removesuffix("市")] = region
-    return cities
 
 
 class TrackedProjects(Importer):
@@ -142,7 +134,7 @@ class TrackedProjects(Importer):
         )
         return {
             "categories": known_categories(),
-            "cities": _cities(),
+            "cities": cities_by_name(),
             "existing": existing,
             "seen": {},
         }
