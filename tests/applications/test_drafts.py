@@ -46,6 +46,8 @@ def test_autosave_stores_what_was_typed(client, applicant, draft):
     assert draft.name == "智慧水务平台"
     assert str(draft.total_investment) == "456.78"
     assert draft.version == 2
+    # The page's next save names the version just stored.
+    assert 'name="version" id="id_version" value="2"' in page
 
 
 def test_autosave_keeps_valid_fields_and_reports_the_invalid_one(client, applicant, draft):
@@ -108,11 +110,12 @@ def test_own_autosave_in_flight_does_not_block_the_same_tab(applicant, draft):
         draft, {"name": "一"}, None, by=applicant, expected_version=base, editor_token="tab-a"
     )
     # The tab's next request still names the old version (its autosave answer not yet in).
-    domain.save_draft(
+    second = domain.save_draft(
         draft, {"name": "二"}, None, by=applicant, expected_version=base, editor_token="tab-a"
     )
     draft.refresh_from_db()
     assert draft.name == "二"
+    assert second == draft.version == base + 2  # the version it stored, not the one it named
 
 
 def test_conflict_in_autosave_answers_409(client, applicant, colleague, draft):

@@ -295,7 +295,15 @@ def save_draft(application, values: dict, partners, *, by, expected_version, edi
     """
     ensure_editable(application, at)
     with transaction.atomic():
-        changed = _changed_fields(application, values, partners)
+        # Read under the row's lock (SQLite: the write lock of BEGIN IMMEDIATE), so what
+        # changed, and the version this save makes, are exact even when saves race.
+        stored = (
+            Application.objects.filter(pk=application.pk)
+            .select_for_update()
+            .values("version", *values)
+            .first()
+        ) or {}
+        changed = _changed_fields(application, stored, values, partners)
         updated = (
             Application.objects.filter(pk=application.pk, status__in=workflow.EDITABLE)
             .filter(Q(version=expected_version) | Q(editor_token=editor_token))
@@ -330,7 +338,7 @@ def save_draft(application, values: dict, partners, *, by, expected_version, edi
             },
         )
         raise DraftConflict(current)
-    return Application.objects.values_list("version", flat=True).get(pk=application.pk)
+    return stored["version"] + 1
 
 
 def add_attachment(application, kind, uploaded, *, by, at=None):
@@ -383,10 +391,10 @@ def remove_attachment(attachment, *, by, at=None):
 PARTNER_FIELDS = ["role", "name", "credit_code", "work_division"]
 
 
-def _changed_fields(application, values, partners) -> list[str]:
-    """Names of the fields this save changes, so the history says what changed."""
-    current = Application.objects.filter(pk=application.pk).values(*values).first() or {}
-    changed = [name for name, value in values.items() if _plain(value) != _plain(current.get(name))]
+def _changed_fields(application, stored, values, partners) -> list[str]:
+    """Names of the fields this save changes (against the `stored` values), so the history
+    says what changed."""
+    changed = [name for name, value in values.items() if _plain(value) != _plain(stored.get(name))]
     if partners is not None:
         existing = list(application.partners.values(*PARTNER_FIELDS))
         if existing != [{f: p.get(f, "") for f in PARTNER_FIELDS} for p in partners]:

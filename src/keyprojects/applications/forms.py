@@ -168,6 +168,11 @@ class ApplicationForm(forms.ModelForm):
             if self.instance and extra["key"] in self.instance.extras:
                 self.initial[name] = self.instance.extras[extra["key"]]
 
+    def _get_validation_exclusions(self):
+        # The category field found the category among this call's own; the model's check
+        # of the foreign key would only ask the database again (every autosave).
+        return super()._get_validation_exclusions() | {"category"}
+
     def _call_help(self, call):
         """The notice's figures as this call configures them, after the general help."""
         # 一、(二)

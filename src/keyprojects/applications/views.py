@@ -18,14 +18,17 @@ from keyprojects.documents.responses import download_response, pdf_response
 
 from . import domain, precheck, workflow
 from .forms import ApplicationForm, AttachmentForm, PartnerFormSet, WithdrawForm, partner_rows
-from .models import Application, Partner
+from .models import Partner
 from .printing import application_context, history_rows
 from .queries import visible_to
 
 
-def get_application(request, pk, permission="applications.view_application"):
-    """The application if this user may touch it; "not found" otherwise, never a hint."""
-    application = get_object_or_404(visible_to(request.user).select_related("call"), pk=pk)
+def get_application(request, pk, permission="applications.view_application", related=()):
+    """The application if this user may touch it; "not found" otherwise, never a hint.
+    `related`: what else to read with it (select_related), besides its call."""
+    application = get_object_or_404(
+        visible_to(request.user).select_related("call", *related), pk=pk
+    )
     require(request, permission, application)
     return application
 
@@ -238,7 +241,9 @@ def _show_at_fields(request, form, refused):
 @require_POST
 def autosave(request, pk):
     """htmx: save the draft as the user types; answers with a status line."""
-    application = get_application(request, pk, "applications.change_application")
+    application = get_application(
+        request, pk, "applications.change_application", related=PRECHECK_READS
+    )
     form, partners = _edit_forms(request, application, shown=False)
     context = {"application": application}
     status = 200
@@ -249,7 +254,7 @@ def autosave(request, pk):
             (form.fields[name].label if name in form.fields else "", errors)
             for name, errors in form.errors.items()
         ]
-        context["precheck"] = _precheck_after_save(pk, partners)
+        context["precheck"] = _precheck_after_save(application, form, partners)
     except domain.DraftConflict as error:
         context["conflict"] = error.current
         status = 409
@@ -259,13 +264,15 @@ def autosave(request, pk):
     return render(request, "applications/_save_status.html", context, status=status)
 
 
-def _precheck_after_save(pk, partners):
-    """The pre-check of what was just saved, read in as few queries as the save allows:
-    one for the application with what the rules read through it, and the partner rows are
-    those just posted (the save stored exactly these)."""
-    application = Application.objects.select_related(
-        "call", "category", "organisation__seat__parent", "organisation__supervising_department"
-    ).get(pk=pk)
+# What the pre-check's rules read through the application.
+PRECHECK_READS = ("category", "organisation__seat__parent", "organisation__supervising_department")
+
+
+def _precheck_after_save(application, form, partners):
+    """The pre-check of what was just saved, without reading it back: the save stored
+    exactly the form's values and the posted partner rows."""
+    for name, value in form.draft_values().items():
+        setattr(application, name, value)
     rows = [Partner(application=application, **row) for row in partner_rows(partners)]
     facts = domain.submit_facts(application, partners=rows)
     return precheck.report(application, domain.submit_problems(application, facts))

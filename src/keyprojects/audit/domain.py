@@ -15,9 +15,9 @@ def role_of(user) -> str:
 
 
 def _role(user) -> str:
-    from keyprojects.orgs.models import OFFICE_GROUP
+    from keyprojects.orgs.rules import is_office  # the request's group names, read once
 
-    if user.groups.filter(name=OFFICE_GROUP).exists():
+    if is_office(user):
         return "office"
     if user.is_superuser:
         return "admin"
