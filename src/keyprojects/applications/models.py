@@ -176,17 +176,19 @@ class Application(models.Model):
             models.Index(fields=["call", "organisation", "status"]),
             # A reviewer's queue (its own applications and the copies of its counties) and
             # the office's list of recommended ones, counted and paged from the index alone
-            # at province scale (bench/bench_lists.py).
+            # at province scale (bench/bench_lists.py). The id ends each index so that a
+            # page's ids are sorted without reading the rows, whose long texts span pages.
             models.Index(
-                fields=["authority", "call", "status", "organisation", "submitted_at"],
+                fields=["authority", "call", "status", "organisation", "submitted_at", "id"],
                 name="queue_by_authority",
             ),
             models.Index(
-                fields=["copy_authority", "call", "status", "organisation", "submitted_at"],
+                fields=["copy_authority", "call", "status", "organisation", "submitted_at", "id"],
                 name="queue_by_copy_authority",
             ),
             models.Index(
-                fields=["call", "status", "authority", "submitted_at"], name="recommended_by_call"
+                fields=["call", "status", "authority", "submitted_at", "id"],
+                name="recommended_by_call",
             ),
         ]
         constraints = [
