@@ -2,10 +2,11 @@
 
 The budget is what an autosave costs for a draft of an organisation in a district: the
 session and the user with its roles, the application with what the pre-check reads, the
-category, the save under the row's lock with its audit event, and the pre-check's own
-facts (routing, the per-applicant limit, the attachments). The saved row is not read back
-and the unread-message count is not asked for a fragment that does not show it. The count
-must also not grow with the number of partner rows or attachments."""
+category, the save under the row's lock with its audit event (no savepoint of its own),
+and the pre-check's facts (routing, the per-applicant limit, the attachments). The saved
+row is not read back and the unread-message count is not asked for a fragment that does
+not show it. The count must also not grow with the number of partner rows or attachments.
+"""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +17,7 @@ from keyprojects.applications.models import AttachmentKind
 
 from ..factories import credit_code, make_application, pdf_upload
 
-BUDGET = 18
+BUDGET = 16
 
 
 def _posted(application, codes):

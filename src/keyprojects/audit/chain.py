@@ -55,7 +55,9 @@ def _locked_head() -> ChainHead:
 
 def append(events: list[Event]) -> list[Event]:
     """Chain and store `events` (unsaved), in order."""
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction (two round trips on every save): if the
+    # events cannot be stored, the change they record must not be stored either.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         for event in events:
             event.seq = head.seq + 1
