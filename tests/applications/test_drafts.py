@@ -118,6 +118,34 @@ def test_own_autosave_in_flight_does_not_block_the_same_tab(applicant, draft):
     assert second == draft.version == base + 2  # the version it stored, not the one it named
 
 
+def test_a_tab_s_earlier_save_arriving_late_does_not_undo_its_later_one(applicant, draft):
+    # A save sent as the page is left (sendBeacon) can overtake one still on its way.
+    base = draft.version
+    later = {"by": applicant, "expected_version": base, "editor_token": "tab-a"}
+    domain.save_draft(draft, {"name": "后来输入的"}, None, **later, editor_seq=9)
+    with pytest.raises(domain.DraftConflict):
+        domain.save_draft(draft, {"name": "先前输入的"}, None, **later, editor_seq=5)
+    draft.refresh_from_db()
+    assert (draft.name, draft.editor_seq) == ("后来输入的", 9)
+    refused = Event.objects.get(target_id=str(draft.pk), action="save_refused")
+    assert refused.data["values"]["name"] == "先前输入的"  # kept in the record all the same
+    # The same count again (a save with no edit since) still goes through.
+    domain.save_draft(draft, {"name": "后来输入的"}, None, **later, editor_seq=9)
+
+
+def test_autosave_stores_the_tab_s_count_of_edits(client, applicant, draft):
+    url = reverse("applications:autosave", args=[draft.pk])
+    data = form_data(draft, draft.version, "tab-a", name="智慧水务平台", editor_seq="7")
+    assert login(client, applicant).post(url, data).status_code == 200
+    draft.refresh_from_db()
+    assert draft.editor_seq == 7
+    # Not a count: taken as none, never an error.
+    data = form_data(draft, draft.version, "tab-a", name="智慧水务平台二", editor_seq="x")
+    assert client.post(url, data).status_code == 200
+    draft.refresh_from_db()
+    assert (draft.name, draft.editor_seq) == ("智慧水务平台二", 0)
+
+
 def test_conflict_in_autosave_answers_409(client, applicant, colleague, draft):
     domain.save_draft(
         draft,

@@ -286,12 +286,24 @@ def start_application(call, user, at=None):
     return application
 
 
-def save_draft(application, values: dict, partners, *, by, expected_version, editor_token, at=None):
+def save_draft(
+    application,
+    values: dict,
+    partners,
+    *,
+    by,
+    expected_version,
+    editor_token,
+    editor_seq=0,
+    at=None,
+):
     """Save form values and partners unless someone else saved since `expected_version`.
 
     The same editor (one open tab, `editor_token`) may overtake its own earlier save, so an
     autosave still in flight never blocks the user's next save; another editor may not.
-    Returns the new version; raises DraftConflict with the current application otherwise.
+    `editor_seq` counts the tab's edits: a save of the tab that arrives after one made
+    later (`editor_seq` lower than the stored one) is refused like a conflict, so the
+    latest typing stays. Returns the new version; raises DraftConflict otherwise.
     """
     ensure_editable(application, at)
     with transaction.atomic():
@@ -306,11 +318,15 @@ def save_draft(application, values: dict, partners, *, by, expected_version, edi
         changed = _changed_fields(application, stored, values, partners)
         updated = (
             Application.objects.filter(pk=application.pk, status__in=workflow.EDITABLE)
-            .filter(Q(version=expected_version) | Q(editor_token=editor_token))
+            .filter(
+                Q(version=expected_version)
+                | Q(editor_token=editor_token, editor_seq__lte=editor_seq)
+            )
             .update(
                 **values,
                 version=F("version") + 1,
                 editor_token=editor_token,
+                editor_seq=editor_seq,
                 updated_by=by,
                 updated_at=now(),
             )
@@ -334,6 +350,7 @@ def save_draft(application, values: dict, partners, *, by, expected_version, edi
             data={
                 "expected_version": expected_version,
                 "current_version": current.version,
+                "editor_seq": editor_seq,
                 "values": {name: _plain(value) for name, value in values.items()},
             },
         )

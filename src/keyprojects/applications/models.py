@@ -76,6 +76,9 @@ class Application(models.Model):
     # Optimistic lock: every save must name the version it was based on.
     version = models.PositiveIntegerField(default=1)
     editor_token = models.CharField(max_length=32, blank=True)
+    # How many edits the editing tab had counted when it saved: one tab's saves may arrive
+    # out of order (a save sent as the page is left overtakes one still on its way).
+    editor_seq = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -139,7 +139,13 @@ def _save(request, application, form, partners):
             request.POST.get("overwrite_version") or request.POST.get("version") or 0
         ),
         editor_token=request.POST.get("editor_token", ""),
+        editor_seq=_count(request.POST.get("editor_seq")),
     )
+
+
+def _count(value) -> int:
+    """A count the page sends; anything else is 0."""
+    return int(value) if value and value.isdigit() and len(value) < 10 else 0
 
 
 @login_required
@@ -155,6 +161,8 @@ def edit(request, pk):
     state = {
         "version": application.version,
         "editor_token": request.POST.get("editor_token") or uuid.uuid4().hex,
+        # the page shown again after a POST goes on counting the same tab's edits
+        "editor_seq": _count(request.POST.get("editor_seq")),
         "conflict": None,
     }
     if request.method == "POST":

@@ -63,6 +63,55 @@
       });
     }, 0);
   });
+  // The application form (data-keep-on-leave) saves itself 1.5 s after typing stops. What
+  // was typed just before leaving the page (a link, a reload, closing the tab) is sent
+  // with sendBeacon, which the browser delivers after the page is gone. Each edit counts
+  // up the form's editor_seq, sent with every save: the server keeps the latest of one
+  // tab's saves whatever order they arrive in.
+  function keptForm(target) {
+    var form = target && target.form;
+    return form && form.matches("[data-keep-on-leave]") ? form : null;
+  }
+  function counted(event) {
+    var form = keptForm(event.target);
+    if (!form || !form.elements.editor_seq) return;
+    form.elements.editor_seq.value = Number(form.elements.editor_seq.value) + 1;
+  }
+  // What the page was drawn with is saved already (a page drawn again after a refused
+  // submit goes on with the count it posted).
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-keep-on-leave]").forEach(function (form) {
+      form.dataset.answered = form.elements.editor_seq.value;
+    });
+  });
+  // Capture: counted before htmx reads the form for the save this edit triggers.
+  document.addEventListener("input", counted, true);
+  document.addEventListener("change", counted, true);
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (form.matches("[data-keep-on-leave]")) form.dataset.sending = event.detail.parameters.editor_seq;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    // Answered (saved, or refused with the values kept in the record): nothing to resend.
+    if (form.matches("[data-keep-on-leave]") && event.detail.xhr.status) {
+      form.dataset.answered = form.dataset.sending;
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    // The page's own save or submit carries every edit so far.
+    if (form.matches("[data-keep-on-leave]")) form.dataset.answered = form.elements.editor_seq.value;
+  });
+  window.addEventListener("pagehide", function () {
+    document.querySelectorAll("form[data-keep-on-leave]").forEach(function (form) {
+      var seq = Number(form.elements.editor_seq.value);
+      if (seq > Number(form.dataset.answered || 0)) {
+        navigator.sendBeacon(form.getAttribute("hx-post"), new FormData(form));
+        form.dataset.answered = seq;
+      }
+    });
+  });
   // Partner rows: "add a row" reveals the next hidden blank row of the formset.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-reveal-next]");
