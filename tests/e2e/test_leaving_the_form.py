@@ -1,11 +1,13 @@
-"""What an applicant types just before leaving the form (before the debounced autosave has
-run) is saved all the same: the page sends it with sendBeacon as it goes."""
+"""Nothing typed in the form is lost: what an applicant types just before leaving it (before
+the debounced autosave has run) is sent with sendBeacon as the page goes, a reload shows
+it, and an autosave refused because a colleague saved says so in the page."""
 
 import time
 
 import pytest
 from playwright.sync_api import expect
 
+from keyprojects.applications import domain
 from keyprojects.applications.models import Application
 
 from .. import factories
@@ -38,3 +40,42 @@ def test_typing_then_leaving_at_once_loses_nothing(page, call, applicant):
     assert saved_name(draft.pk, "离开前刚输入的名称") == "离开前刚输入的名称"
     draft.refresh_from_db()
     assert draft.editor_seq > 0  # the tab's count of edits came with it
+
+
+def test_a_reload_right_after_typing_shows_what_was_typed(page, call, applicant):
+    draft = factories.make_application(call, applicant, complete=False, attach=False)
+    log_in(page, applicant)
+    page.goto(f"/applicant/{draft.pk}/edit/")
+    expect(page.locator("#save-status")).to_contain_text("填写时自动保存")
+
+    page.locator("#id_summary").press_sequentially("刷新前刚输入的简介")
+    page.reload()  # the page may be drawn before the save sent on leaving is stored
+
+    expect(page.locator("#id_summary")).to_have_value("刷新前刚输入的简介", timeout=10_000)
+    # Typing goes on without a conflict with the tab's own earlier save.
+    page.locator("#id_name").press_sequentially("刷新后的名称")
+    page.locator("h1").click()
+    expect(page.locator("#save-status")).to_contain_text("已自动保存", timeout=10_000)
+    assert saved_name(draft.pk, "刷新后的名称") == "刷新后的名称"
+
+
+def test_a_colleague_s_save_is_shown_when_an_autosave_is_refused(page, call, applicant, colleague):
+    draft = factories.make_application(call, applicant, complete=False, attach=False)
+    log_in(page, applicant)
+    page.goto(f"/applicant/{draft.pk}/edit/")
+    domain.save_draft(
+        draft,
+        {"name": "同事保存的名称"},
+        None,
+        by=colleague,
+        expected_version=draft.version,
+        editor_token="colleague-tab",
+    )
+
+    page.locator("#id_name").press_sequentially("我输入的名称")
+    page.locator("h1").click()
+
+    expect(page.locator("#save-status")).to_contain_text("用我的内容覆盖", timeout=10_000)
+    expect(page.locator("#save-status")).to_contain_text(str(colleague))
+    draft.refresh_from_db()
+    assert draft.name == "同事保存的名称"

@@ -78,11 +78,42 @@
     form.elements.editor_seq.value = Number(form.elements.editor_seq.value) + 1;
   }
   // What the page was drawn with is saved already (a page drawn again after a refused
-  // submit goes on with the count it posted).
+  // submit goes on with the count it posted). If this page follows the one that sent the
+  // form as it was left (a reload), it may have been drawn before that save was stored
+  // (data-stored names the tab and count of the last stored save): it is drawn again once
+  // that save is stored.
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-keep-on-leave]").forEach(function (form) {
       form.dataset.answered = form.elements.editor_seq.value;
+      var kept = JSON.parse(sessionStorage.getItem("kept-on-leave") || "{}");
+      if (kept.action !== form.getAttribute("hx-post")) return;
+      sessionStorage.removeItem("kept-on-leave");
+      if (form.dataset.stored !== kept.save) redrawWhenStored(form, kept.save, 10);
     });
+  });
+  // Asks a few times, 0.3 s apart, and only while nothing has been typed here: a redraw
+  // then loses nothing. Otherwise the next autosave meets the newer version and says so.
+  function redrawWhenStored(form, save, tries) {
+    setTimeout(function () {
+      if (form.elements.editor_seq.value !== form.dataset.answered) return;
+      fetch(location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          var drawn = new DOMParser().parseFromString(html, "text/html");
+          var again = drawn.querySelector("form[data-keep-on-leave]");
+          if (again && again.dataset.stored === save) location.reload();
+          else if (tries > 1) redrawWhenStored(form, save, tries - 1);
+        });
+    }, 300);
+  }
+  // A refused save (409: someone saved since; 403: the window closed) says so in the page.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (form && form.matches("[data-keep-on-leave]") && (status === 409 || status === 403)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
   });
   // Capture: counted before htmx reads the form for the save this edit triggers.
   document.addEventListener("input", counted, true);
@@ -109,6 +140,10 @@
       if (seq > Number(form.dataset.answered || 0)) {
         navigator.sendBeacon(form.getAttribute("hx-post"), new FormData(form));
         form.dataset.answered = seq;
+        sessionStorage.setItem("kept-on-leave", JSON.stringify({
+          action: form.getAttribute("hx-post"),
+          save: form.elements.editor_token.value + ":" + seq,
+        }));
       }
     });
   });
