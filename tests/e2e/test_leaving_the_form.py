@@ -28,11 +28,16 @@ def saved_name(pk, expected, seconds=10.0):
     return name
 
 
-def test_typing_then_leaving_at_once_loses_nothing(page, call, applicant):
+def open_new_draft(page, call, applicant):
     draft = factories.make_application(call, applicant, complete=False, attach=False)
     log_in(page, applicant)
     page.goto(f"/applicant/{draft.pk}/edit/")
     expect(page.locator("#save-status")).to_contain_text("填写时自动保存")
+    return draft
+
+
+def test_typing_then_leaving_at_once_loses_nothing(page, call, applicant):
+    draft = open_new_draft(page, call, applicant)
 
     page.locator("#id_name").press_sequentially("离开前刚输入的名称")
     page.goto("/applicant/")  # at once: the autosave waits 1.5 s after the last key
@@ -43,10 +48,7 @@ def test_typing_then_leaving_at_once_loses_nothing(page, call, applicant):
 
 
 def test_a_reload_right_after_typing_shows_what_was_typed(page, call, applicant):
-    draft = factories.make_application(call, applicant, complete=False, attach=False)
-    log_in(page, applicant)
-    page.goto(f"/applicant/{draft.pk}/edit/")
-    expect(page.locator("#save-status")).to_contain_text("填写时自动保存")
+    draft = open_new_draft(page, call, applicant)
 
     page.locator("#id_summary").press_sequentially("刷新前刚输入的简介")
     page.reload()  # the page may be drawn before the save sent on leaving is stored
@@ -60,9 +62,7 @@ def test_a_reload_right_after_typing_shows_what_was_typed(page, call, applicant)
 
 
 def test_a_colleague_s_save_is_shown_when_an_autosave_is_refused(page, call, applicant, colleague):
-    draft = factories.make_application(call, applicant, complete=False, attach=False)
-    log_in(page, applicant)
-    page.goto(f"/applicant/{draft.pk}/edit/")
+    draft = open_new_draft(page, call, applicant)
     domain.save_draft(
         draft,
         {"name": "同事保存的名称"},
