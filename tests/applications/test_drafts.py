@@ -140,10 +140,12 @@ def test_autosave_stores_the_tab_s_count_of_edits(client, applicant, draft):
     draft.refresh_from_db()
     assert draft.editor_seq == 7
     # Not a count: taken as none, never an error.
-    data = form_data(draft, draft.version, "tab-a", name="智慧水务平台二", editor_seq="x")
-    assert client.post(url, data).status_code == 200
-    draft.refresh_from_db()
-    assert (draft.name, draft.editor_seq) == ("智慧水务平台二", 0)
+    for number, sent in enumerate(["x", "²", "-3", "99999999999"], start=2):
+        name = f"智慧水务平台{number}"
+        data = form_data(draft, draft.version, "tab-a", name=name, editor_seq=sent)
+        assert client.post(url, data).status_code == 200
+        draft.refresh_from_db()
+        assert (draft.name, draft.editor_seq) == (name, 0)
 
 
 def test_conflict_in_autosave_answers_409(client, applicant, colleague, draft):

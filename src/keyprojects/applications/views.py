@@ -145,7 +145,8 @@ def _save(request, application, form, partners):
 
 def _count(value) -> int:
     """A count the page sends; anything else is 0."""
-    return int(value) if value and value.isdigit() and len(value) < 10 else 0
+    # isdigit() alone also passes "²", which int() refuses
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else 0
 
 
 @login_required
