@@ -355,7 +355,12 @@ def save_draft(
             },
         )
         raise DraftConflict(current)
-    return stored["version"] + 1
+    # The caller's instance now holds what was stored (the autosave's pre-check reads it).
+    for name, value in values.items():
+        setattr(application, name, value)
+    application.version = stored["version"] + 1
+    application.editor_token, application.editor_seq = editor_token, editor_seq
+    return application.version
 
 
 def add_attachment(application, kind, uploaded, *, by, at=None):

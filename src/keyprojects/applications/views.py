@@ -263,7 +263,7 @@ def autosave(request, pk):
             (form.fields[name].label if name in form.fields else "", errors)
             for name, errors in form.errors.items()
         ]
-        context["precheck"] = _precheck_after_save(application, form, partners)
+        context["precheck"] = _precheck_after_save(application, partners)
     except domain.DraftConflict as error:
         context["conflict"] = error.current
         status = 409
@@ -277,11 +277,9 @@ def autosave(request, pk):
 PRECHECK_READS = ("category", "organisation__seat__parent", "organisation__supervising_department")
 
 
-def _precheck_after_save(application, form, partners):
-    """The pre-check of what was just saved, without reading it back: the save stored
-    exactly the form's values and the posted partner rows."""
-    for name, value in form.draft_values().items():
-        setattr(application, name, value)
+def _precheck_after_save(application, partners):
+    """The pre-check of what was just saved, without reading it back: the instance holds
+    the stored values and the partner rows are those just posted (stored as they are)."""
     rows = [Partner(application=application, **row) for row in partner_rows(partners)]
     facts = domain.submit_facts(application, partners=rows)
     return precheck.report(application, domain.submit_problems(application, facts))

@@ -68,15 +68,14 @@
   // with sendBeacon, which the browser delivers after the page is gone. Each edit counts
   // up the form's editor_seq, sent with every save: the server keeps the latest of one
   // tab's saves whatever order they arrive in.
-  function keptForm(target) {
-    var form = target && target.form;
-    return form && form.matches("[data-keep-on-leave]") ? form : null;
-  }
   function counted(event) {
-    var form = keptForm(event.target);
-    if (!form || !form.elements.editor_seq) return;
+    var form = event.target.form;
+    if (!form || !form.matches("[data-keep-on-leave]")) return;
     form.elements.editor_seq.value = Number(form.elements.editor_seq.value) + 1;
   }
+  // Capture: counted before htmx reads the form for the save this edit triggers.
+  document.addEventListener("input", counted, true);
+  document.addEventListener("change", counted, true);
   // What the page was drawn with is saved already (a page drawn again after a refused
   // submit goes on with the count it posted). If this page follows the one that sent the
   // form as it was left (a reload), it may have been drawn before that save was stored
@@ -115,9 +114,6 @@
       event.detail.isError = false;
     }
   });
-  // Capture: counted before htmx reads the form for the save this edit triggers.
-  document.addEventListener("input", counted, true);
-  document.addEventListener("change", counted, true);
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt;
     if (form.matches("[data-keep-on-leave]")) form.dataset.sending = event.detail.parameters.editor_seq;
