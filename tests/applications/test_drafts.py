@@ -165,6 +165,22 @@ def test_conflict_in_autosave_answers_409(client, applicant, colleague, draft):
     assert "用我的内容覆盖" in response.content.decode()
 
 
+def test_a_version_that_is_not_a_number_is_a_conflict_not_an_error(client, applicant, draft):
+    url = reverse("applications:autosave", args=[draft.pk])
+    login(client, applicant)
+    for sent in ["abc", "1.5", "-1"]:
+        response = client.post(url, form_data(draft, sent, "tab-x", name="乙"))
+        assert response.status_code == 409, sent
+    draft.refresh_from_db()
+    assert draft.name != "乙"
+    # the whole form's save and overwrite say the same
+    response = client.post(
+        reverse("applications:edit", args=[draft.pk]),
+        form_data(draft, draft.version, "tab-x", name="乙", overwrite_version="v2"),
+    )
+    assert response.status_code == 409
+
+
 def test_partners_are_saved_with_the_draft(client, applicant, draft):
     data = form_data(draft, draft.version, "tab-a", name="合作项目", is_cooperative="on")
     data.update(

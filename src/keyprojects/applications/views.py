@@ -135,8 +135,8 @@ def _save(request, application, form, partners):
         by=request.user,
         # "overwrite_version" is sent only when the user chose, after a conflict, to replace
         # the newer version with what they typed.
-        expected_version=int(
-            request.POST.get("overwrite_version") or request.POST.get("version") or 0
+        expected_version=_count(
+            request.POST.get("overwrite_version") or request.POST.get("version")
         ),
         editor_token=request.POST.get("editor_token", ""),
         editor_seq=_count(request.POST.get("editor_seq")),
