@@ -1,7 +1,6 @@
 from django.db.models import Count, Exists, OuterRef, Q, Value
 
 from keyprojects.applications.models import Application, Attachment
-from keyprojects.applications.queries import for_lists
 from keyprojects.applications.workflow import REVIEWABLE
 from keyprojects.audit.queries import until_next_event
 
@@ -25,13 +24,33 @@ def with_required_attachments(queryset, call):
     return queryset.annotate(missing_attachments=missing)
 
 
+# What the queue page and its export show of each application and of what is joined to it.
+SHOWN = [
+    "call",  # the related manager sets each row's call: without it, a query per row
+    "name",
+    "status",
+    "total_investment",
+    "civil_works_investment",
+    "submitted_at",
+    "copy_authority",
+    "organisation__name",
+    "organisation__credit_code",
+    "organisation__seat__name",
+    "organisation__seat__kind",
+    "organisation__seat__parent__name",
+    "organisation__seat__parent__kind",
+    "category__name",
+    "authority__name",
+]
+
+
 def shown_in_queue(applications, call):
     """`applications` with what the queue shows of each: missing attachments, the related
-    names, not the form's long texts."""
-    return for_lists(
-        with_required_attachments(applications, call).select_related(
-            "organisation__seat__parent", "category", "authority", "copy_authority"
-        )
+    names; only the SHOWN fields (a row with all its joined tables is ~60 columns)."""
+    return (
+        with_required_attachments(applications, call)
+        .select_related("organisation__seat__parent", "category", "authority")
+        .only(*SHOWN)
     )
 
 

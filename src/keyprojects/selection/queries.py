@@ -4,7 +4,6 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 
 from keyprojects.applications.models import Application
-from keyprojects.applications.queries import for_lists
 from keyprojects.applications.workflow import COUNTED, RECOMMENDED_ONWARDS, Status
 from keyprojects.audit.queries import until_next_event
 from keyprojects.calls.models import Category
@@ -14,6 +13,29 @@ from keyprojects.review.models import RecommendationBatch
 from keyprojects.review.queries import with_required_attachments
 
 from .models import SimilarPair
+
+# What the overview page and its export show of each application and of what is joined to
+# it. Building and converting the fields nothing shows was a third of the export's time at
+# 10,000 rows and a third of a 50-row page's (~90 columns a row, 16 of them shown).
+SHOWN = [
+    "call",  # the related manager sets each row's call: without it, a query per row
+    "name",
+    "status",
+    "total_investment",
+    "civil_works_investment",
+    "submitted_at",
+    "organisation__name",
+    "organisation__credit_code",
+    "organisation__seat__name",
+    "organisation__seat__kind",
+    "organisation__seat__parent__name",
+    "organisation__seat__parent__kind",
+    "category__name",
+    "authority__name",
+    "formal_check__checked_at",
+    "formal_check__checked_by__username",
+    "formal_check__checked_by__full_name",
+]
 
 # The check states the office filters by, as application statuses.
 CHECK_STATES = {
@@ -66,8 +88,8 @@ def overview(call, *, category=None, city=None, authority=None, state=None):
 
 def flagged(call, applications):
     """`applications` (a queryset of the call's) with what the list shows of each: missing
-    attachments, open duplicate pairs, continuation, the formal check."""
-    return for_lists(
+    attachments, open duplicate pairs, continuation, the formal check; only the SHOWN fields."""
+    return (
         with_required_attachments(applications, call)
         .select_related(
             "organisation__seat__parent", "category", "authority", "formal_check__checked_by"
@@ -80,6 +102,7 @@ def flagged(call, applications):
                 )
             ),
         )
+        .only(*SHOWN)
     )
 
 
