@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from keyprojects.applications.models import Attachment
 from keyprojects.applications.workflow import Status
+from keyprojects.core.clock import china_time
+from keyprojects.selection.models import FormalCheck
 
 from ..exports import _data, assert_flat_queries, export, page_names, sheet_rows
 
@@ -55,6 +57,29 @@ def test_the_export_carries_the_flags(client, call, office):
     assert exported[rows[1].name]["缺少必传附件"] is None
     assert exported[rows[1].name]["审查状态"] == "已通过"
     assert exported[rows[0].name]["审查状态"] == "待审查"
+
+
+def test_who_checked_and_when_on_the_page_and_in_the_export(client, call, office):
+    office.full_name = "形式审查员甲"
+    office.save()
+    pending, checked = add(call, office, 2)
+    client.force_login(office)
+
+    page = overview(client, call, sort="name").content.decode()
+    exported = {r["项目名称"]: r for r in sheet_rows(export(client, LIST, {"call": call.slug}))}
+
+    at = FormalCheck.objects.get(application=checked).checked_at
+    shown = f'<div class="small text-secondary">形式审查员甲 {china_time(at):%m-%d %H:%M}</div>'
+    assert page.count('<div class="small text-secondary">') == 1  # the unchecked row: nobody
+    assert shown in page
+    assert exported[checked.name]["审查人"] == "形式审查员甲"
+    assert exported[checked.name]["审查时间"] is not None
+    assert (exported[pending.name]["审查人"], exported[pending.name]["审查时间"]) == (None, None)
+    # without a full name, the login name
+    office.full_name = ""
+    office.save()
+    exported = {r["项目名称"]: r for r in sheet_rows(export(client, LIST, {"call": call.slug}))}
+    assert exported[checked.name]["审查人"] == office.username
 
 
 def test_the_page_and_the_export_run_as_many_queries_with_30_rows_as_with_3(client, call, office):

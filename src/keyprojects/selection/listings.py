@@ -29,11 +29,6 @@ def check_state(application) -> str:
     return ""
 
 
-def _checked(application, read):
-    check = getattr(application, "formal_check", None)
-    return read(check) if check is not None and check.checked_at else None
-
-
 @register
 class SelectionOverview(Listing):
     name = "selection_overview"
@@ -55,8 +50,8 @@ class SelectionOverview(Listing):
         *money_columns(),
         Column(_("审查状态"), check_state, 10),
         Column(_("项目状态"), label_of(Status.choices, lambda a: a.status), 12),
-        Column(_("审查人"), lambda a: _checked(a, lambda c: str(c.checked_by or "")), 12),
-        Column(_("审查时间"), lambda a: _checked(a, lambda c: c.checked_at), 17, DATETIME),
+        Column(_("审查人"), lambda a: (a.checked_by or "") if a.checked_at else None, 12),
+        Column(_("审查时间"), lambda a: a.checked_at, 17, DATETIME),
         Column(_("缺少必传附件"), lambda a: yes(a.missing_attachments), 8),
         Column(_("疑似重复"), lambda a: a.pair_count or None, 8, NUMBER),
         Column(_("疑似续期"), lambda a: yes(a.continuation), 8),

@@ -1,7 +1,7 @@
 """Querysets of the office's pages, each a fixed number of SQL queries whatever the rows."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from keyprojects.applications.models import Application
 from keyprojects.applications.workflow import COUNTED, RECOMMENDED_ONWARDS, Status
@@ -32,9 +32,6 @@ SHOWN = [
     "organisation__seat__parent__kind",
     "category__name",
     "authority__name",
-    "formal_check__checked_at",
-    "formal_check__checked_by__username",
-    "formal_check__checked_by__full_name",
 ]
 
 # The check states the office filters by, as application statuses.
@@ -88,18 +85,24 @@ def overview(call, *, category=None, city=None, authority=None, state=None):
 
 def flagged(call, applications):
     """`applications` (a queryset of the call's) with what the list shows of each: missing
-    attachments, open duplicate pairs, continuation, the formal check; only the SHOWN fields."""
+    attachments, open duplicate pairs, continuation, who checked it and when (`checked_by`,
+    `checked_at`: None while unchecked); only the SHOWN fields."""
     return (
         with_required_attachments(applications, call)
-        .select_related(
-            "organisation__seat__parent", "category", "authority", "formal_check__checked_by"
-        )
+        .select_related("organisation__seat__parent", "category", "authority")
         .annotate(
             pair_count=_pair_count(),
             continuation=Exists(
                 open_pairs().filter(
                     application=OuterRef("pk"), past_project__isnull=False, continuation=True
                 )
+            ),
+            # values, not the check and its user as objects: most rows of the list have no
+            # check yet, and each such row made the template fail a lookup (an exception)
+            checked_at=F("formal_check__checked_at"),
+            checked_by=Coalesce(
+                NullIf("formal_check__checked_by__full_name", Value("")),
+                "formal_check__checked_by__username",
             ),
         )
         .only(*SHOWN)
