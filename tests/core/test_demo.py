@@ -24,6 +24,7 @@ def test_demo_loads_twice_and_gives_every_role(regions):
 def test_demo_has_a_call_in_the_selection_stage(regions):
     from keyprojects.experts.models import Assignment
     from keyprojects.scoring.models import Score
+    from keyprojects.selection.models import FormalCheck
     from keyprojects.tracking.models import TrackedProject
 
     accounts = {username: role for username, _password, role in load_demo()}
@@ -32,6 +33,11 @@ def test_demo_has_a_call_in_the_selection_stage(regions):
     assert window_state(call) == "closed"
     statuses = sorted(call.applications.values_list("status", flat=True))
     assert statuses == ["check_passed"] * 6 + ["recommended"] * 2
+    # checked as the office's page checks: its checklist and who checked it, not a bare status
+    checks = FormalCheck.objects.filter(application__call=call)
+    assert checks.count() == 6
+    assert {(c.verdict, c.checked_by.username) for c in checks} == {("pass", "office")}
+    assert all(item["result"] == "pass" for c in checks for item in c.items)
     assert Assignment.objects.filter(application__call=call).count() == 6 * 3
     assert Score.objects.filter(application__call=call, submitted_at__isnull=False).exists()
     assert TrackedProject.objects.filter(name__contains="沛县").exists()
@@ -45,6 +51,7 @@ def test_demo_has_last_years_finished_call(regions):
     from keyprojects.calls.models import Call
     from keyprojects.core.clock import now
     from keyprojects.notices.models import PublicNotice
+    from keyprojects.selection.models import FormalCheck
 
     load_demo()
 
@@ -53,6 +60,7 @@ def test_demo_has_last_years_finished_call(regions):
     assert window_state(call) == "closed"
     statuses = sorted(call.applications.values_list("status", flat=True))
     assert statuses == ["not_selected"] + ["selected"] * 5
+    assert FormalCheck.objects.filter(application__call=call, verdict="pass").count() == 6
     notice = PublicNotice.objects.get(call=call)
     assert notice.state == PublicNotice.State.FINALISED
     assert notice.finalised_at < now() and notice.finalised_at.year == call.year
