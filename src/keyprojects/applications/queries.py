@@ -1,34 +1,6 @@
-from django.db import models
 from django.db.models import Count
 
-from keyprojects.core.fields import encrypted_fields
-
 from .models import Application
-
-# What no list shows: the form's long texts, its JSON parts and the encrypted contact
-# columns (of the rows and of what is selected with them). Loading them, and decrypting
-# the contacts, was most of a 50-row page's time.
-_UNLISTED = tuple(
-    f.name
-    for f in Application._meta.concrete_fields
-    if isinstance(f, models.TextField | models.JSONField) or f in encrypted_fields(Application)
-)
-
-
-def _encrypted_related(model, selected: dict, prefix: str = "") -> list[str]:
-    names = []
-    for name, deeper in selected.items():
-        related = model._meta.get_field(name).related_model
-        names += [f"{prefix}{name}__{f.name}" for f in encrypted_fields(related)]
-        names += _encrypted_related(related, deeper, f"{prefix}{name}__")
-    return names
-
-
-def for_lists(queryset):
-    """`queryset` of applications without the columns no list shows (see _UNLISTED)."""
-    selected = queryset.query.select_related
-    related = _encrypted_related(Application, selected) if isinstance(selected, dict) else []
-    return queryset.defer(*_UNLISTED, *related)
 
 
 def visible_to(user):

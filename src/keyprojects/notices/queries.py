@@ -3,7 +3,6 @@
 from django.db.models import Count, Q
 
 from keyprojects.applications.models import Application
-from keyprojects.applications.queries import for_lists
 from keyprojects.applications.workflow import Status
 
 from .models import Objection, PublicNotice
@@ -22,10 +21,32 @@ def decidable(call):
     return _with_relations(call.applications.filter(status__in=DECIDABLE))
 
 
+# What the notice's list shows of each selected application and of what is joined to it
+# (publication.list_content, the objection form's choices): ~60 columns a row before.
+LISTED = [
+    "call",  # the related manager sets each row's call: without it, a query per row
+    "name",
+    "status",
+    "total_investment",
+    "civil_works_investment",
+    "organisation__name",
+    "organisation__seat__kind",
+    "organisation__seat__name",
+    "organisation__seat__parent__name",
+    "organisation__seat__parent__kind",
+    "category__name",
+    "category__order",
+    "notice_decision__tier__name",
+    "notice_decision__tier__order",
+]
+
+
 def selected(call):
     """The list as it stands: selected applications, highest tier first."""
-    return for_lists(_with_relations(call.applications.filter(status=Status.SELECTED))).order_by(
-        "notice_decision__tier__order", "category__order", "category_id", "name"
+    return (
+        _with_relations(call.applications.filter(status=Status.SELECTED))
+        .only(*LISTED)
+        .order_by("notice_decision__tier__order", "category__order", "category_id", "name")
     )
 
 
