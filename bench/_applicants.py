@@ -100,8 +100,11 @@ class Surge:
     """What the simulated users share: the samples per step, the last value each saved, and
     the moment every user has arrived (logged in, started, opened the form)."""
 
-    def __init__(self, base, plan, users, max_seconds):
+    def __init__(self, base, plan, users, max_seconds, login_base=""):
         self.base, self.plan, self.users = base, plan, users
+        # The login page on its own gunicorn pool, as docs/deployment.md's nginx routes it
+        # (the session cookie is the host's, whatever the port).
+        self.login_url = f"{login_base or base}/accounts/login/"
         self.steps = {name: Samples() for name in STEPS}
         self.saved = {}
         self.done_arriving, self.all_in = 0, asyncio.Event()
@@ -153,12 +156,12 @@ async def _arrive(surge, http, username, rng):
     from _data import PASSWORD
 
     steps = surge.steps
-    page = await timed(steps["login page"], http.get("/accounts/login/"), _ok(200))
+    page = await timed(steps["login page"], http.get(surge.login_url), _ok(200))
     if page is None or page.status_code != 200:
         return None
     form = {"username": username, "password": PASSWORD}
     form["csrfmiddlewaretoken"] = _server.csrf_token(page.text)
-    login = await timed(steps["login"], http.post("/accounts/login/", data=form), _ok(302))
+    login = await timed(steps["login"], http.post(surge.login_url, data=form), _ok(302))
     if login is None or login.status_code != 302:
         return None
     await think(rng)
@@ -222,8 +225,8 @@ async def _fill_and_submit(surge, http, username, rng, pk, csrf, token, version)
     )
 
 
-async def surge_run(base, plan, usernames, max_seconds):
-    surge = Surge(base, plan, len(usernames), max_seconds)
+async def surge_run(base, plan, usernames, max_seconds, login_base=""):
+    surge = Surge(base, plan, len(usernames), max_seconds, login_base)
     surge.started = time.perf_counter()
     await asyncio.gather(
         *(applicant(surge, name, random.Random(i)) for i, name in enumerate(usernames))

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_surge.py [--users 50,200] [--autosaves 8]
         [--backends sqlite,postgresql] [--capacity-clients 8] [--max-fill-seconds 150]
-        [--no-profile]
+        [--no-profile] [--login-pool]
 
 For each backend and each number of users, a throw-away database gets the reference data,
 an open call with the 2020 rules and one organisation with one applicant account per user;
@@ -21,6 +21,10 @@ server sees the offered load of that many people, not a closed loop. Keeping the
 apart measures the autosaves under the load of everyone typing, not behind a storm of
 password hashing; the login figures show that storm on their own.
 
+With `--login-pool` the login page (GET and POST) goes to a second gunicorn (2 processes, 1
+thread each), as docs/deployment.md's nginx routes it: the password checks then no longer
+hold the threads that serve everything else.
+
 Afterwards every application is read back: submitted, one attachment, and its fields equal
 to the last values the user saved ("no lost draft").
 
@@ -35,6 +39,7 @@ are counted as unfinished) and on the capacity loops.
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 import time
@@ -58,6 +63,11 @@ def main():
     parser.add_argument("--capacity-budget", type=int, default=600)
     parser.add_argument("--max-fill-seconds", type=float, default=150.0)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument(
+        "--login-pool",
+        action="store_true",
+        help="serve the login page from a second gunicorn (2 processes, 1 thread each)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--capacity", action="store_true", help=argparse.SUPPRESS)
@@ -74,8 +84,10 @@ def main():
             print(f"PostgreSQL not reachable at {_server.PG_SERVER}: skipped")
             continue
         for i, users in enumerate(int(u) for u in args.users.split(",")):
-            print(f"\n== {backend}, {users} users")
+            pool = ", logins on their own pool" if args.login_pool else ""
+            print(f"\n== {backend}, {users} users{pool}")
             extra = ["--capacity"] if i == 0 else []
+            extra += ["--login-pool"] if args.login_pool else []
             if args.no_profile or i > 0:
                 extra.append("--no-profile")
             with _server.throwaway_env(backend, f"surge{users}") as env:
@@ -200,9 +212,16 @@ def child(args):
     print(f"load average {_server.load_average()}")
 
     plan = Plan(call.slug, category, args.autosaves, pdf)
-    with _server.Gunicorn() as server:
+    with _server.Gunicorn() as server, contextlib.ExitStack() as stack:
+        logins = stack.enter_context(_server.Gunicorn(threads=1)) if args.login_pool else None
         journey = asyncio.run(
-            surge_run(server.base, plan, [u.username for u in journey_users], args.max_fill_seconds)
+            surge_run(
+                server.base,
+                plan,
+                [u.username for u in journey_users],
+                args.max_fill_seconds,
+                login_base=logins.base if logins else "",
+            )
         )
         capacity = None
         if args.capacity:
@@ -218,7 +237,7 @@ def child(args):
 
     lost, problems = check(journey, capacity)
     result = {
-        "backend": args.backend,
+        "backend": args.backend + (" + login pool" if args.login_pool else ""),
         "users": args.users,
         "steps": journey["steps"],
         "arrival": journey["arrival"],
