@@ -6,7 +6,6 @@ from django.db.models.functions import Coalesce, NullIf
 from keyprojects.applications.models import Application
 from keyprojects.applications.workflow import COUNTED, RECOMMENDED_ONWARDS, Status
 from keyprojects.audit.queries import until_next_event
-from keyprojects.calls.models import Category
 from keyprojects.core.clock import china_time
 from keyprojects.orgs.models import Authority, Region
 from keyprojects.review.models import RecommendationBatch
@@ -109,17 +108,22 @@ def flagged(call, applications):
     )
 
 
-def counts(call) -> dict:
-    """How many recommended applications by category, by city, by authority, by state: one
-    pass over the call's applications grouped by ids (kept until the next recorded change:
-    it reads every recommended application), named from the small tables here."""
-    states, categories, cities, authorities = until_next_event(
-        f"selection.counts:{call.pk}", lambda: _grouped_counts(call)
+def summary(call):
+    """The overview's counts of recommended applications (by state, category, city and
+    authority) and who has sent their recommendations: (counts, not sent, sent).
+
+    One pass over the call's applications grouped by ids, kept with the authorities
+    expected to send until the next recorded change (both read every application of the
+    call); then the names from the small tables: the call's categories (prefetched with
+    it), the cities, and one load of the authorities both parts name."""
+    states, categories, cities, authorities, expected = until_next_event(
+        f"selection.summary:{call.pk}", lambda: (*_grouped_counts(call), _expected_ids(call))
     )
-    category_rows = Category.objects.filter(pk__in=categories).order_by("order", "pk")
+    named = list(
+        Authority.objects.filter(pk__in={*authorities, *expected}).order_by("kind", "name")
+    )
     city_names = dict(Region.objects.filter(pk__in=cities).values_list("code", "name"))
-    authority_rows = Authority.objects.filter(pk__in=authorities).order_by("kind", "name")
-    return {
+    counted = {
         "category": [
             {
                 "category_id": c.pk,
@@ -127,7 +131,8 @@ def counts(call) -> dict:
                 "category__order": c.order,
                 "n": categories[c.pk],
             }
-            for c in category_rows
+            for c in sorted(call.categories.all(), key=lambda c: (c.order, c.pk))
+            if c.pk in categories
         ],
         "city": [
             {
@@ -144,7 +149,8 @@ def counts(call) -> dict:
                 "authority__kind": a.kind,
                 "n": authorities[a.pk],
             }
-            for a in authority_rows
+            for a in named
+            if a.pk in authorities
         ],
         "state": {
             key: sum(states.get(status, 0) for status in statuses)
@@ -152,6 +158,8 @@ def counts(call) -> dict:
         },
         "total": sum(states.values()),
     }
+    missing, sent = _sending_status(call, expected, {a.pk: a for a in named}, authorities)
+    return counted, missing, sent
 
 
 def _grouped_counts(call) -> tuple:
@@ -195,22 +203,17 @@ def authorities_expected(call):
     )
 
 
-def sending_status(call, counted=None):
-    """(not sent, sent): lists of (authority, batch or None), not-sent ones first to act on;
-    each authority with how many it `recommended`, taken from `counted` (the call's
-    `counts`, computed here when not given) rather than counted again per authority."""
-    counted = counted or counts(call)
-    recommended = {row["authority_id"]: row["n"] for row in counted["authority"]}
+def _expected_ids(call) -> list:
+    # Ids, not the authorities: unpickling them took longer than loading them again.
+    return list(authorities_expected(call).values_list("pk", flat=True))
+
+
+def _sending_status(call, expected, named, recommended):
+    """(not sent, sent): lists of (authority, batch or None) in the order of `expected`,
+    each authority with how many it `recommended`."""
     batches = {b.authority_id: b for b in RecommendationBatch.objects.filter(call=call)}
     sent, missing = [], []
-    # Their ids are kept (the query reads every counted application; unpickling the
-    # authorities themselves took longer than loading them again).
-    ids = until_next_event(
-        f"selection.expected:{call.pk}",
-        lambda: list(authorities_expected(call).values_list("pk", flat=True)),
-    )
-    found = Authority.objects.in_bulk(ids)
-    for authority in (found[pk] for pk in ids if pk in found):
+    for authority in (named[pk] for pk in expected if pk in named):
         authority.recommended = recommended.get(authority.pk, 0)
         batch = batches.get(authority.pk)
         (sent if batch is not None and batch.is_submitted else missing).append((authority, batch))

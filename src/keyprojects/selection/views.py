@@ -72,8 +72,7 @@ def overview(request, slug):
         # SQLite scans every recommended application for them
         load=lambda ids: queries.flagged(call, Application.objects.filter(pk__in=ids)),
     )
-    counts = queries.counts(call)
-    missing, sent = queries.sending_status(call, counts)
+    counts, missing, sent = queries.summary(call)
     return render(
         request,
         "selection/overview.html",
