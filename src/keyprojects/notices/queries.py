@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from keyprojects.applications.models import Application
+from keyprojects.applications.queries import LISTED
 from keyprojects.applications.workflow import Status
 
 from .models import Objection, PublicNotice
@@ -22,19 +23,9 @@ def decidable(call):
 
 
 # What the notice's list shows of each selected application and of what is joined to it
-# (publication.list_content, the objection form's choices): ~60 columns a row before.
-LISTED = [
-    "call",  # the related manager sets each row's call: without it, a query per row
-    "name",
-    "status",
-    "total_investment",
-    "civil_works_investment",
-    "organisation__name",
-    "organisation__seat__kind",
-    "organisation__seat__name",
-    "organisation__seat__parent__name",
-    "organisation__seat__parent__kind",
-    "category__name",
+# (publication.list_content, the objection form's choices).
+SHOWN = [
+    *LISTED,
     "category__order",
     "notice_decision__tier__name",
     "notice_decision__tier__order",
@@ -45,7 +36,7 @@ def selected(call):
     """The list as it stands: selected applications, highest tier first."""
     return (
         _with_relations(call.applications.filter(status=Status.SELECTED))
-        .only(*LISTED)
+        .only(*SHOWN)
         .order_by("notice_decision__tier__order", "category__order", "category_id", "name")
     )
 

@@ -1,6 +1,7 @@
 from django.db.models import Count, Exists, OuterRef, Q, Value
 
 from keyprojects.applications.models import Application, Attachment
+from keyprojects.applications.queries import LISTED
 from keyprojects.applications.workflow import REVIEWABLE
 from keyprojects.audit.queries import until_next_event
 
@@ -26,20 +27,10 @@ def with_required_attachments(queryset, call):
 
 # What the queue page and its export show of each application and of what is joined to it.
 SHOWN = [
-    "call",  # the related manager sets each row's call: without it, a query per row
-    "name",
-    "status",
-    "total_investment",
-    "civil_works_investment",
+    *LISTED,
     "submitted_at",
     "copy_authority",
-    "organisation__name",
     "organisation__credit_code",
-    "organisation__seat__name",
-    "organisation__seat__kind",
-    "organisation__seat__parent__name",
-    "organisation__seat__parent__kind",
-    "category__name",
     "authority__name",
 ]
 

@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce, NullIf
 
 from keyprojects.applications.models import Application
+from keyprojects.applications.queries import LISTED
 from keyprojects.applications.workflow import COUNTED, RECOMMENDED_ONWARDS, Status
 from keyprojects.audit.queries import until_next_event
 from keyprojects.core.clock import china_time
@@ -14,24 +15,8 @@ from keyprojects.review.queries import with_required_attachments
 from .models import SimilarPair
 
 # What the overview page and its export show of each application and of what is joined to
-# it. Building and converting the fields nothing shows was a third of the export's time at
-# 10,000 rows and a third of a 50-row page's (~90 columns a row, 16 of them shown).
-SHOWN = [
-    "call",  # the related manager sets each row's call: without it, a query per row
-    "name",
-    "status",
-    "total_investment",
-    "civil_works_investment",
-    "submitted_at",
-    "organisation__name",
-    "organisation__credit_code",
-    "organisation__seat__name",
-    "organisation__seat__kind",
-    "organisation__seat__parent__name",
-    "organisation__seat__parent__kind",
-    "category__name",
-    "authority__name",
-]
+# it (the flags and the check are annotated).
+SHOWN = [*LISTED, "submitted_at", "organisation__credit_code", "authority__name"]
 
 # The check states the office filters by, as application statuses.
 CHECK_STATES = {
