@@ -91,7 +91,9 @@ def _recommended_call(today: dt.date) -> Call:
             call, user, name, category=categories[category], total_investment=Decimal(total)
         )
         reviewer = User.objects.get(username=REVIEWER_OF[username])
-        review.decide(application, "recommend", by=reviewer, reason="经审核，同意推荐。")
+        application = review.decide(
+            application, "recommend", by=reviewer, reason="经审核，同意推荐。"
+        )
         if name not in LEFT_FOR_FORMAL_CHECK:
             pass_formal_check(application, office)
     # Now the call is in the selection stage: its window and deadline have passed.
@@ -107,7 +109,6 @@ def _recommended_call(today: dt.date) -> Call:
 def pass_formal_check(application, office):
     """The office's formal check as its page records it: every item ruled 符合, verdict
     通过, so the check page and the office's list show who checked it and when."""
-    application.refresh_from_db()  # recommended since the caller read it
     results = {item.key: checklist.PASS for item in checklist.items_for(application)}
     selection.record_check(
         application,
@@ -118,5 +119,5 @@ def pass_formal_check(application, office):
         by=office,
         expected_version=0,
     )
-    application.refresh_from_db()
+    application.refresh_from_db()  # the check moved it on
     return application
