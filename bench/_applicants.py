@@ -249,7 +249,8 @@ async def surge_run(base, plan, usernames, max_seconds, login_base=""):
 
 
 async def capacity_run(base, plan, accounts, budget):
-    """Back-to-back requests: the trivial view, then autosaves of each client's own draft."""
+    """Back-to-back requests: the trivial view; signed in, the trivial view behind login and
+    the floor of a save (bench/urls_bench.py); then autosaves of each client's own draft."""
     from _data import PASSWORD
 
     clients = len(accounts)
@@ -273,6 +274,19 @@ async def capacity_run(base, plan, accounts, budget):
                 "who": username,
             }
         )
+    # The floors: what any signed-in request costs, and any save of a draft under its lock.
+    signed_in, signed_in_wall = await _server.closed_loop(
+        lambda i: sessions[i]["http"].get("/bench/signed-in/"), clients, budget, max_seconds=30
+    )
+    floor, floor_wall = await _server.closed_loop(
+        lambda i: sessions[i]["http"].post(
+            f"/bench/floor-save/{sessions[i]['pk']}/",
+            data={"csrfmiddlewaretoken": sessions[i]["csrf"]},
+        ),
+        clients,
+        budget,
+        max_seconds=30,
+    )
     record = {}
 
     async def autosave(i):
@@ -293,6 +307,8 @@ async def capacity_run(base, plan, accounts, budget):
     return {
         "clients": clients,
         "trivial": trivial.summary(trivial_wall),
+        "signed_in": signed_in.summary(signed_in_wall),
+        "floor_save": floor.summary(floor_wall),
         "autosave": saves.summary(saves_wall),
         "saved": {pk: list(v) for pk, v in record.items()},
     }
