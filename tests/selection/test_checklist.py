@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 
 from keyprojects.applications.models import Application
+from keyprojects.core.clock import now
 from keyprojects.selection import checklist
 from keyprojects.selection.checklist import FAIL, PASS, WARNING
+from keyprojects.selection.models import SimilarityRun
 
 from ..factories import credit_code, make_application, make_organisation, make_user
 from .conftest import submitted
@@ -23,8 +25,17 @@ def draft(call, applicant):
     return make_application(call, applicant)
 
 
-def test_a_complete_application_passes_every_automatic_item(call):
+def compared(call, office, at=None):
+    """The call's similarity computation, finished (at `at`, by default now)."""
+    at = at or now()
+    return SimilarityRun.objects.create(
+        call=call, requested_by=office, requested_at=at, finished_at=at, state="done"
+    )
+
+
+def test_a_complete_application_passes_every_automatic_item(call, office):
     application = submitted(call)
+    compared(call, office)
     items = {i.key: i for i in checklist.items_for(application)}
     automatic = {k: i.auto for k, i in items.items() if i.auto is not None}
     assert automatic == {
@@ -187,3 +198,25 @@ def test_other_organisations_do_not_count_towards_the_limit(call, regions):
     call.per_applicant_limit = 1
     call.save()
     assert item(mine, "limit").auto == PASS
+
+
+def test_no_duplicate_is_a_finding_only_once_the_texts_were_compared(call, office):
+    application = submitted(call)
+    for key in ["duplicates", "continuation"]:
+        found = item(application, key)
+        assert found.auto == WARNING, key
+        assert "本批次尚未计算相似度" in found.detail
+    # a computation still running covers nothing either
+    SimilarityRun.objects.create(call=call, requested_by=office, requested_at=now())
+    assert item(application, "duplicates").auto == WARNING
+    compared(call, office)
+    assert item(application, "duplicates").auto == PASS
+    assert item(application, "continuation").auto == PASS
+
+
+def test_a_computation_older_than_the_submission_does_not_cover_it(call, office):
+    application = submitted(call)
+    compared(call, office, at=application.submitted_at - dt.timedelta(hours=1))
+    found = item(application, "duplicates")
+    assert found.auto == WARNING
+    assert "最近一次相似度计算早于本申报的提交" in found.detail

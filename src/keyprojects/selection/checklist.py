@@ -15,7 +15,7 @@ from keyprojects.applications import domain as rules_of_notice
 from keyprojects.applications.models import Application, AttachmentKind
 from keyprojects.applications.workflow import COUNTED
 
-from .models import SimilarPair
+from .models import SimilarityRun, SimilarPair
 from .similarity import continuation_terms
 
 PASS, FAIL, WARNING = "pass", "fail", "warning"
@@ -38,6 +38,7 @@ def items_for(application: Application) -> list[Item]:
     call = application.call
     partners = list(application.partners.all())
     kinds = set(application.attachments.values_list("kind", flat=True))
+    gap = similarity_gap(application)
     return [
         _threshold(application),
         _start(application),
@@ -45,8 +46,8 @@ def items_for(application: Application) -> list[Item]:
         _per_applicant_limit(application),
         _attachments(call, kinds),
         _partners(application, partners),
-        _continuation(application),
-        _duplicates(application),
+        _continuation(application, gap),
+        _duplicates(application, gap),
         Item(
             "category_fit",
             str(_("符合所申报类别（%(category)s）的建设方向"))
@@ -166,7 +167,23 @@ def suspected_pairs(application):
     )
 
 
-def _continuation(application):
+def similarity_gap(application) -> str:
+    """Why the call's similarity computation does not cover this application yet ("" when
+    it does): no pair found means nothing only once its text has been compared."""
+    run = (
+        SimilarityRun.objects.filter(call_id=application.call_id, state=SimilarityRun.State.DONE)
+        .order_by("-requested_at")
+        .only("requested_at")
+        .first()
+    )
+    if run is None:
+        return str(_("本批次尚未计算相似度：请在“重复与续期检测”页面计算后再核实。"))
+    if application.submitted_at and run.requested_at < application.submitted_at:
+        return str(_("最近一次相似度计算早于本申报的提交：请重新计算后再核实。"))
+    return ""
+
+
+def _continuation(application, gap):
     label = str(_("以整体项目申报，非续期建设项目"))
     if not application.declares_whole_project:
         return Item("continuation", label, FAIL, str(_("申报单位未作整体申报声明。")))
@@ -183,15 +200,19 @@ def _continuation(application):
                 "cont": str(_("，疑似续期")) if pair.continuation else "",
             }
         )
+    if gap:
+        findings.append(gap)  # the past key projects are compared by the same computation
     if findings:
         return Item("continuation", label, WARNING, "；".join(findings))
     return Item("continuation", label, PASS, str(_("已声明整体申报，未发现续期迹象。")))
 
 
-def _duplicates(application):
+def _duplicates(application, gap):
     label = str(_("未与本批次其他申报重复"))
     pairs = list(suspected_pairs(application).filter(other_application__isnull=False))
     if not pairs:
+        if gap:
+            return Item("duplicates", label, WARNING, gap)
         return Item("duplicates", label, PASS, str(_("未发现疑似重复的申报。")))
     names = []
     for pair in pairs:

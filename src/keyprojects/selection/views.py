@@ -176,6 +176,7 @@ def _check_page(request, application, items, saved, form, status=200, rebase=Fal
         "form": form,
         "checkable": application.status in domain.CHECKABLE,
         "pairs": checklist.suspected_pairs(application),
+        "similarity_gap": checklist.similarity_gap(application),
         "back": back,
         "back_url": (
             reverse("selection:overview", args=[application.call.slug])
