@@ -4,9 +4,10 @@ from .domain import unread_count
 
 
 def notifications(request):
-    if not request.user.is_authenticated:
+    # No user on a request refused before the middleware ran (a bad Host: the 400 page).
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
     # Counted only when a template shows it: htmx fragments (an autosave's status line)
     # and documents render without the navigation bar.
-    user = request.user
     return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}
