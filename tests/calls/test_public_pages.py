@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from keyprojects.calls.reference import call_spec, load_call
 from keyprojects.core.clock import now
 
-from ..factories import make_call
+from ..factories import make_call, make_office, make_organisation, make_user
 
 
 def embedded_fonts(pdf: bytes) -> set[str]:
@@ -56,6 +56,21 @@ def test_call_page_shows_dates_countdown_categories_contacts(client, calls):
         "申报表样表",
     ]:
         assert text in page
+
+
+def test_the_call_page_offers_each_visitor_their_own_next_step(client, calls):
+    _past, current = calls
+    url = reverse("calls:detail", args=[current.slug])
+    client.force_login(make_user(make_organisation()))
+    assert "开始填写申报表" in client.get(url).content.decode()
+    # staff have nothing to register or to fill in: no dead end
+    client.force_login(make_office())
+    page = client.get(url).content.decode()
+    assert "申报表由申报单位的账号填写" in page
+    assert "单位注册" not in page.split("<main", 1)[1] and "开始填写申报表" not in page
+    response = client.get(reverse("orgs:register"), follow=True)
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert "您已登录，无需注册单位。" in response.content.decode()
 
 
 def test_closed_call_page_says_so(client, calls):

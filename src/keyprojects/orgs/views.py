@@ -32,7 +32,10 @@ def after_login(request):
 @require_http_methods(["GET", "POST"])
 def register(request):
     if request.user.is_authenticated:
-        return redirect("applications:home")
+        if request.user.organisation_id:
+            return redirect("applications:home")
+        messages.info(request, _("您已登录，无需注册单位。"))
+        return redirect("home")
     organisation_form = OrganisationForm(request.POST or None, prefix="org")
     account_form = AccountForm(request.POST or None, prefix="account")
     if request.method == "POST" and organisation_form.is_valid() and account_form.is_valid():
