@@ -1,5 +1,5 @@
 from . import chain
-from .context import current_ip
+from .context import current_ip, current_request
 from .models import Event
 
 
@@ -49,7 +49,8 @@ def event(
         target_id=str(target_id)[:255],
         action=action,
         actor=known,
-        role=role_of(known),
+        # no user and no request: a background task or a command did it
+        role=role_of(known) if known or current_request.get() is not None else "system",
         ip=current_ip.get(),
         from_state=from_state,
         to_state=to_state,
