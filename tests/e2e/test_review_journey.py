@@ -280,6 +280,7 @@ def test_county_returns_applicant_revises_county_recommends_and_sends_city_reads
     shot(page, "review-12-batch-scan-uploaded")
 
     # 8. Send to the province: the page says so and the forms are gone.
+    page.get_by_label("我已核对汇总表和盖章扫描件", exact=False).check()
     page.get_by_role("button", name="报送省信息化办").click()
     expect(alert(page, "推荐意见和汇总表已报送省信息化办")).to_be_visible()
     banner = page.locator(".alert-success", has_text=re.compile(r"已于 .+ 报送省信息化办"))

@@ -200,3 +200,21 @@ def test_table_content_queries_do_not_grow_with_rows(
     with django_assert_num_queries(2):
         content = domain.table_content(call, county)
     assert [row["opinion"] for row in content["rows"]] == ["同意", "同意推荐", "同意推荐"]
+
+
+def test_sending_asks_the_reviewer_to_confirm_and_warns_of_a_missing_seal(
+    client, batch, table, county_reviewer, call
+):
+    domain.accept_scan(batch, scanned(table.pdf.read(), seal=False), by=county_reviewer)
+    client.force_login(county_reviewer)
+    page = client.get(f"/review/calls/{call.slug}/").content.decode()
+    assert "当前扫描件未检测到公章" in page
+    assert 'name="confirmed"' in page
+    send = f"/review/calls/{call.slug}/submit/"
+    refused = client.post(send, follow=True)
+    assert "请先勾选确认已核对汇总表和盖章扫描件" in refused.content.decode()
+    batch.refresh_from_db()
+    assert not batch.is_submitted
+    client.post(send, {"confirmed": "on"})
+    batch.refresh_from_db()
+    assert batch.is_submitted

@@ -338,7 +338,7 @@ ROUTES = {
     "batch": Route(GET, OWN_BATCH, _call),
     "generate_table": Route(POST, OWN_BATCH, _call),
     "upload_scan": Route(POST, OWN_BATCH, _call, lambda world: {"file": scan_upload(world)}),
-    "submit_batch": Route(POST, OWN_BATCH, _call),
+    "submit_batch": Route(POST, OWN_BATCH, _call, lambda world: {"confirmed": "on"}),
     "reopen_batch": Route(
         POST,
         OFFICE_ONLY,

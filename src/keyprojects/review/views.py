@@ -255,6 +255,9 @@ def upload_scan(request, slug):
 @require_POST
 def submit_batch(request, slug):
     batch = _own_batch(request, slug)
+    if not request.POST.get("confirmed"):  # sending locks the authority's opinions
+        messages.error(request, _("请先勾选确认已核对汇总表和盖章扫描件，再报送。"))
+        return redirect("review:batch", slug=slug)
     try:
         domain.submit_to_province(batch, by=request.user)
     except REVIEW_ERRORS as error:
