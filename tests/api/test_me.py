@@ -38,7 +38,8 @@ def test_once_the_list_is_final_the_outcome_is_there(client, call, office, selec
     notice = finalise_list(call, office)
     client.force_login(selected.suzhou.organisation.users.get())
     [item] = client.get("/api/v1/me/applications/").json()["items"]
-    assert item["status"]["code"] == "recommended"  # the badge stays as on the page
+    # the badge says the outcome too, as on the page, once the list is final
+    assert item["status"] == {"code": "selected", "label": "入选"}
     assert item["outcome"]["result"] == {"code": "selected", "label": "入选"}
     assert item["outcome"]["tier"] == "重点工程"
     assert item["outcome"]["notice_id"] == str(notice.pk)

@@ -229,6 +229,7 @@ def outcome(application, finalised) -> dict | None:
 
 
 def my_application(application, finalised, *, detail=False) -> dict:
+    application.outcome_final = application.call_id in finalised  # as on the applicant's pages
     result = {
         "id": application.pk,
         "call": call_ref(application.call),

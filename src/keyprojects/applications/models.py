@@ -232,8 +232,11 @@ class Application(models.Model):
 
     @property
     def status_shown_to_applicant(self):
-        """The province's internal steps read as 已推荐; the outcome comes with the final list."""
-        return Status.RECOMMENDED if self.status in PROVINCIAL_STAGES else Status(self.status)
+        """The province's internal steps read as 已推荐 until the call's final list is settled
+        (`outcome_final`, set by applications.queries where applicants read their own)."""
+        if self.status in PROVINCIAL_STAGES and not getattr(self, "outcome_final", False):
+            return Status.RECOMMENDED
+        return Status(self.status)
 
 
 class Partner(models.Model):

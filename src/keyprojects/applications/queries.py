@@ -1,4 +1,4 @@
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from .models import Application
 
@@ -29,9 +29,25 @@ def visible_to(user):
 
 
 def organisation_applications(user):
-    return (
+    return with_outcome(
         visible_to(user)
         .select_related("call", "category", "updated_by")
         .annotate(attachment_count=Count("attachments"))
         .order_by("-call__window_opens_at", "-updated_at")
     )
+
+
+def _final_lists():
+    from keyprojects.notices.models import PublicNotice  # notices builds on applications
+
+    return PublicNotice.objects.filter(state=PublicNotice.State.FINALISED)
+
+
+def with_outcome(applications):
+    """With `outcome_final`: whether the call's final list is settled, after which the
+    applicant sees where the province's steps left each application."""
+    return applications.annotate(outcome_final=Exists(_final_lists().filter(call=OuterRef("call"))))
+
+
+def outcome_final(call_id) -> bool:
+    return _final_lists().filter(call_id=call_id).exists()

@@ -20,7 +20,7 @@ from . import domain, precheck, workflow
 from .forms import ApplicationForm, AttachmentForm, PartnerFormSet, WithdrawForm, partner_rows
 from .models import Partner
 from .printing import application_context, history_rows
-from .queries import visible_to
+from .queries import outcome_final, visible_to
 
 
 def get_application(request, pk, permission="applications.view_application", related=()):
@@ -80,6 +80,7 @@ def start(request, slug):
 @require_GET
 def detail(request, pk):
     application = get_application(request, pk)
+    application.outcome_final = outcome_final(application.call_id)
     report = precheck.report(application) if application.is_editable_status else None
     return render(
         request,

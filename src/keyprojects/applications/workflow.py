@@ -177,6 +177,10 @@ def ensure_deadline(call, deadline, at, extended_until=None):
         ensure_before_recommendation_deadline(call, at, extended_until)
 
 
+# What a step by someone outside the organisation changes of the application.
+STEP_FIELDS = ["status", "limit_slot", "version", "submitted_at"]
+
+
 def perform(application, name, *, by, at=None, reason="", check=None, extended_until=None):
     """Move `application` through transition `name`, atomically, recording an event.
 
@@ -213,7 +217,12 @@ def perform(application, name, *, by, at=None, reason="", check=None, extended_u
         locked.version += 1
         if transition.target == Status.SUBMITTED:
             locked.submitted_at = at
-        locked.updated_by = by
-        locked.save()
+        if by.organisation_id == locked.organisation_id:
+            locked.updated_by = by
+            locked.save()
+        else:
+            # 最后保存 is the organisation's own: an authority's or the office's step is an
+            # event, and the applicant's list must not show who at the province acted when.
+            locked.save(update_fields=STEP_FIELDS)
         record(locked, name, actor=by, from_state=from_state, to_state=locked.status, reason=reason)
     return locked
