@@ -281,3 +281,19 @@ def test_a_second_computation_is_refused_while_one_is_pending(call, office):
     SimilarityRun.objects.create(call=call, requested_by=office, requested_at=now())
     with pytest.raises(domain.CheckRefused):
         indexing.start_run(call, by=office)
+
+
+def test_suspected_continuations_come_first_however_little_text_they_share(client, call, office):
+    a, b, c = (
+        recommended(call, seat=seat, name=f"项目{seat}") for seat in ["320102", "320505", "320281"]
+    )
+    alike = {"call": call, "found_at": now(), "estimated_jaccard": 0.9, "name_jaccard": 0.2}
+    most_alike = SimilarPair.objects.create(
+        application=a, other_application=b, jaccard=0.9, **alike
+    )
+    second_phase = SimilarPair.objects.create(
+        application=c, other_application=a, jaccard=0.1, continuation=True, **alike
+    )
+    client.force_login(office)
+    page = client.get(reverse("selection:duplicates", args=[call.slug])).context["page"]
+    assert [p.pk for p in page] == [second_phase.pk, most_alike.pk]
