@@ -23,6 +23,7 @@ def test_demo_loads_twice_and_gives_every_role(regions):
 
 def test_demo_has_a_call_in_the_selection_stage(regions):
     from keyprojects.experts.models import Assignment
+    from keyprojects.review.models import RecommendationBatch, StampedScan
     from keyprojects.scoring.models import Score
     from keyprojects.selection.models import FormalCheck
     from keyprojects.tracking.models import TrackedProject
@@ -38,6 +39,15 @@ def test_demo_has_a_call_in_the_selection_stage(regions):
     assert checks.count() == 6
     assert {(c.verdict, c.checked_by.username) for c in checks} == {("pass", "office")}
     assert all(item["result"] == "pass" for c in checks for item in c.items)
+    # every authority with a recommendation sent it, sealed, before the office checked
+    batches = RecommendationBatch.objects.filter(call=call)
+    assert {b.authority.name for b in batches if b.is_submitted} == {
+        "南京市信息化主管部门",
+        "苏州市信息化主管部门",
+        "省交通运输厅",
+        "徐州市沛县信息化主管部门",
+    }
+    assert all(s.seal_found for s in StampedScan.objects.filter(table__batch__call=call))
     assert Assignment.objects.filter(application__call=call).count() == 6 * 3
     assert Score.objects.filter(application__call=call, submitted_at__isnull=False).exists()
     assert TrackedProject.objects.filter(name__contains="沛县").exists()

@@ -7,14 +7,18 @@ then moved into the past, so every event in its history is a real one.
 """
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from keyprojects.calls.models import Call
 from keyprojects.calls.reference import call_spec, load_call
 from keyprojects.orgs.models import User
 from keyprojects.review import domain as review
+from keyprojects.review import tables
 from keyprojects.selection import checklist
 from keyprojects.selection import domain as selection
 from keyprojects.selection.models import FormalCheck
@@ -85,16 +89,20 @@ def _recommended_call(today: dt.date) -> Call:
     )
     categories = {c.code: c for c in call.categories.all()}
     office = User.objects.get(username="office")
+    recommended = []
     for username, name, category, total in PROJECTS:
         user = User.objects.get(username=username)
         application = _submitted_application(
             call, user, name, category=categories[category], total_investment=Decimal(total)
         )
         reviewer = User.objects.get(username=REVIEWER_OF[username])
-        application = review.decide(
-            application, "recommend", by=reviewer, reason="经审核，同意推荐。"
+        recommended.append(
+            review.decide(application, "recommend", by=reviewer, reason="经审核，同意推荐。")
         )
-        if name not in LEFT_FOR_FORMAL_CHECK:
+    for username in dict.fromkeys(REVIEWER_OF.values()):
+        send_recommendations(call, User.objects.get(username=username))
+    for application in recommended:
+        if application.name not in LEFT_FOR_FORMAL_CHECK:
             pass_formal_check(application, office)
     # Now the call is in the selection stage: its window and deadline have passed.
     Call.objects.filter(pk=call.pk).update(
@@ -104,6 +112,26 @@ def _recommended_call(today: dt.date) -> Call:
     )
     call.refresh_from_db()
     return call
+
+
+def send_recommendations(call, reviewer):
+    """The authority sends its recommendations as its page does: a summary table (rendered
+    here, the worker is not running yet), the stamped scan with the table's code typed in,
+    then the sending."""
+    batch = review.batch_for(call, reviewer.authority)
+    table = review.start_table(batch, by=reviewer)
+    tables.render_files(table)
+    review.accept_scan(batch, _stamped_scan(), typed_code=table.code, by=reviewer)
+    return review.submit_to_province(batch, by=reviewer)
+
+
+def _stamped_scan() -> SimpleUploadedFile:
+    """A page photographed with a red seal on it: the demo has no printer."""
+    page = Image.new("RGB", (1240, 1754), "white")
+    ImageDraw.Draw(page).ellipse((820, 1350, 1120, 1650), outline=(210, 20, 20), width=24)
+    photo = io.BytesIO()
+    page.save(photo, "JPEG", quality=85)
+    return SimpleUploadedFile("盖章扫描件.jpg", photo.getvalue(), content_type="image/jpeg")
 
 
 def pass_formal_check(application, office):
